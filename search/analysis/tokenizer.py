@@ -1,0 +1,112 @@
+"""Split French text into words, keeping where each word sits in the original text.
+
+Promises:
+- every word carries ``start``/``end`` offsets into the text it came from, so highlighting can
+  mark the exact original characters (accents, typographic apostrophes) and never the elided
+  article: in ``l’avocat`` the word is ``avocat`` and starts after the apostrophe;
+- positions count the words as written, stop words included, so a phrase cannot match across a
+  word that a later stage removes;
+- ``'`` and ``’`` behave alike; ``jeudi.Le`` is two words; ``O.T.A.N.`` is the word ``OTAN``;
+  ``porte-parole`` gives its parts (``porte``, ``parole``) at consecutive positions, preceded by
+  a compound word covering the whole, which the next stage keeps only for real compounds.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import NamedTuple
+
+APOSTROPHES = "'’ʼ"  # U+0027, U+2019, U+02BC
+HYPHENS = "-‐‑"  # U+002D, U+2010, U+2011
+ELISIONS = frozenset(
+    ["l", "d", "j", "m", "n", "s", "t", "c", "qu", "jusqu", "lorsqu", "puisqu", "quoiqu"]
+)
+
+_ALNUM = r"[^\W_]"
+_LETTER = r"[^\W\d_]"
+_MARKS = "\u0300-\u036f"  # combining accents, as in decomposed (NFD) text
+_HAS_MARKS = re.compile(f"[{_MARKS}]")
+
+
+def _pattern(piece: str) -> re.Pattern[str]:
+    word = rf"{piece}(?:[{APOSTROPHES}]{piece})*"
+    return re.compile(
+        rf"(?P<acronym>(?={_LETTER}\.{_LETTER}){_LETTER}(?:\.{_LETTER})+\.?(?!{_ALNUM}))"
+        rf"|(?P<number>(?=\d+[.,]\d)\d+(?:[.,]\d+)+)"
+        rf"|(?P<word>{word}(?:[{HYPHENS}]{word})*)"
+    )
+
+
+_PATTERN = _pattern(rf"{_ALNUM}+")  # fast, for text without combining accents
+_PATTERN_MARKS = _pattern(rf"{_ALNUM}[^\W_{_MARKS}]*(?:[{_MARKS}]+[^\W_{_MARKS}]*)*")
+_APOSTROPHE_SPLIT = re.compile(f"[{APOSTROPHES}]")
+_HYPHEN_SPLIT = re.compile(f"[{HYPHENS}]")
+
+RawWord = tuple[str, int, int, int, int]  # text, pos, start, end, parts (see Word)
+
+
+class Word(NamedTuple):
+    """A word as written: its text, position, and offsets in the original text.
+
+    ``parts`` is 0 for a plain word; for a compound (``porte-parole``) it is the number of
+    parts that follow it in the stream, and ``text`` is the whole compound.
+    """
+
+    text: str
+    pos: int
+    start: int
+    end: int
+    parts: int = 0
+
+
+def split_words(text: str) -> Iterator[Word]:
+    """Yield the words of ``text`` in order (compounds before their parts)."""
+    return map(Word._make, raw_words(text))
+
+
+def raw_words(text: str) -> Iterator[RawWord]:
+    """``split_words`` as plain tuples: the indexing hot path (no object per word)."""
+    pattern = _PATTERN_MARKS if _HAS_MARKS.search(text) else _PATTERN
+    pos = 0
+    for match in pattern.finditer(text):
+        word = match.group()
+        if word.isalnum():  # the common case: a plain word or number, nothing to take apart
+            yield word, pos, match.start(), match.end(), 0
+            pos += 1
+            continue
+        kind = match.lastgroup
+        if kind == "acronym":
+            yield word.replace(".", ""), pos, match.start(), match.end(), 0
+            pos += 1
+        elif kind == "number":
+            yield word, pos, match.start(), match.end(), 0
+            pos += 1
+        else:
+            pieces = list(_pieces(word, match.start()))
+            if len(pieces) > 1:
+                whole_start, whole_end = pieces[0][1], pieces[-1][2]
+                yield text[whole_start:whole_end], pos, whole_start, whole_end, len(pieces)
+            for piece_text, start, end in pieces:
+                yield piece_text, pos, start, end, 0
+                pos += 1
+
+
+def _pieces(compound: str, offset: int) -> Iterator[tuple[str, int, int]]:
+    """Split a (possibly hyphenated) word into its parts, each without an elided article."""
+    cursor = 0
+    for part in _HYPHEN_SPLIT.split(compound):
+        start, end = offset + cursor, offset + cursor + len(part)
+        cursor += len(part) + 1
+        elided = _elided_prefix(part)
+        if elided and elided < len(part):
+            part, start = part[elided:], start + elided
+        yield part, start, end
+
+
+def _elided_prefix(word: str) -> int:
+    """Length of a leading elided article with its apostrophe (``l’``, ``jusqu'``), else 0."""
+    head = _APOSTROPHE_SPLIT.split(word, maxsplit=1)
+    if len(head) == 2 and head[0].lower() in ELISIONS:
+        return len(head[0]) + 1
+    return 0
