@@ -1,0 +1,64 @@
+"""One table of settings: name, default, help. Environment variables override the defaults.
+
+A setting ``index_dir`` is read from ``COMMUNIQUES_INDEX_DIR``; command-line flags and the
+``config`` mapping given to ``create_app`` override both. Nothing is read at import time.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+ENV_PREFIX = "COMMUNIQUES_"
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: Any
+    help: str
+    parse: Callable[[str], Any] = str
+
+    @property
+    def env(self) -> str:
+        return ENV_PREFIX + self.name.upper()
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("index_dir", "index", "Folder of the served index (generations and CURRENT pointer)."),
+    Setting("corpus", "corpus", "Corpus read by reindex when no path is given."),
+    Setting("per_page", 10, "Results per page when the request does not say.", int),
+    Setting("max_per_page", 100, "Largest per_page a request may ask for.", int),
+    Setting("max_result_window", 10_000, "Largest page × per_page (deepest reachable hit).", int),
+    Setting("max_query_chars", 500, "Longest query accepted, in characters.", int),
+    Setting("title_boost", 2.0, "Weight of a title match relative to a body match.", float),
+    Setting("snippet_chars", 220, "Target length of one snippet fragment, in characters.", int),
+    Setting("snippet_fragments", 2, "Most fragments joined with … in a snippet.", int),
+    Setting("host", "127.0.0.1", "Address serve listens on."),
+    Setting("port", 8000, "Port serve listens on.", int),
+    Setting("workers", 2, "Worker processes of serve.", int),
+)
+
+
+def load_settings(
+    overrides: Mapping[str, Any] | None = None, environ: Mapping[str, str] | None = None
+) -> dict[str, Any]:
+    """Defaults, then environment variables, then ``overrides`` (``None`` values ignored)."""
+    environ = os.environ if environ is None else environ
+    values: dict[str, Any] = {}
+    for setting in SETTINGS:
+        raw = environ.get(setting.env)
+        values[setting.name] = setting.default if raw is None else _parse(setting, raw)
+    for name, value in (overrides or {}).items():
+        if value is not None:
+            values[name.lower()] = value
+    return values
+
+
+def _parse(setting: Setting, raw: str) -> Any:
+    try:
+        return setting.parse(raw)
+    except ValueError as error:
+        raise ValueError(f"{setting.env}={raw!r}: {error}") from None

@@ -1,0 +1,61 @@
+"""Corpus reading: paths (files or folders) to a stream of documents and problems.
+
+Formats by file name: ``*.jsonl`` and ``*.jsonl.gz`` (one document per line), ``*.md``,
+``*.markdown`` and ``*.txt`` (one document per file, front matter). Folders are walked in sorted
+order; files named ``README*`` and files of other formats inside a folder are left alone.
+A file named explicitly must be of a known format.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+
+from ..errors import CorpusError
+from .jsonl import read_jsonl
+from .markdown import read_markdown
+from .model import Document, Problem
+
+__all__ = ["Document", "Problem", "corpus_files", "read_corpus"]
+
+JSONL_SUFFIXES = (".jsonl", ".jsonl.gz")
+TEXT_SUFFIXES = (".md", ".markdown", ".txt")
+
+
+def _is_known(path: Path) -> bool:
+    return path.name.endswith(JSONL_SUFFIXES + TEXT_SUFFIXES)
+
+
+def corpus_files(paths: Iterable[str | Path]) -> list[Path]:
+    """The files to read, in order; ``CorpusError`` for a path that does not exist."""
+    files: list[Path] = []
+    for path in map(Path, paths):
+        if path.is_dir():
+            found = sorted(p for p in path.rglob("*") if p.is_file() and _is_known(p))
+            files.extend(p for p in found if not p.name.startswith("README"))
+        elif path.is_file():
+            files.append(path)
+        else:
+            raise CorpusError(f"chemin introuvable : {path}")
+    return files
+
+
+def read_corpus(
+    files: Iterable[Path], on_bytes: Callable[[int], object] = lambda n: None
+) -> Iterator[Document | Problem]:
+    """Yield every document and problem of ``files``, streaming (nothing is held in memory)."""
+    for path in files:
+        try:
+            yield from _read_file(path, on_bytes)
+        except OSError as error:
+            yield Problem(str(path), f"fichier illisible ({error.strerror or error})")
+
+
+def _read_file(path: Path, on_bytes: Callable[[int], object]) -> Iterator[Document | Problem]:
+    if path.name.endswith(JSONL_SUFFIXES):
+        yield from read_jsonl(path, on_bytes)
+    elif path.name.endswith(TEXT_SUFFIXES):
+        yield read_markdown(path)
+        on_bytes(path.stat().st_size)
+    else:
+        yield Problem(str(path), "format inconnu (attendu .jsonl, .jsonl.gz, .md, .markdown, .txt)")

@@ -1,0 +1,58 @@
+"""Read JSON Lines corpora (``.jsonl`` or ``.jsonl.gz``), one document per line, streamed.
+
+Promises: a bad line (not UTF-8, not JSON, not an object, missing fields) becomes a ``Problem``
+at ``path:line`` and the next line is read; a damaged gzip stream ends the file with a problem.
+``on_bytes`` receives the number of bytes of the file consumed since the last call.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import zlib
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import IO
+
+from .model import BadRecord, Document, Problem, document_from_record
+
+
+def read_jsonl(path: Path, on_bytes: Callable[[int], object]) -> Iterator[Document | Problem]:
+    """Yield a document or a problem for every non-blank line of ``path``."""
+    with path.open("rb") as raw:
+        stream: IO[bytes] = gzip.GzipFile(fileobj=raw) if path.name.endswith(".gz") else raw  # type: ignore[assignment]
+        done, line_no, seen_any = 0, 0, False
+        try:
+            for line_no, line in enumerate(stream, start=1):
+                if line.strip():
+                    seen_any = True
+                    yield _parse_line(line, f"{path}:{line_no}")
+                done = _report(raw, done, on_bytes)
+        except (OSError, EOFError, zlib.error) as error:
+            yield Problem(f"{path}:{line_no + 1}", f"fichier compressé endommagé ({error})")
+        if not seen_any and line_no == 0:
+            yield Problem(str(path), "fichier vide")
+
+
+def _report(raw: IO[bytes], done: int, on_bytes: Callable[[int], object]) -> int:
+    position = raw.tell()
+    if position > done:
+        on_bytes(position - done)
+    return position
+
+
+def _parse_line(line: bytes, where: str) -> Document | Problem:
+    try:
+        text = line.decode("utf-8")
+    except UnicodeDecodeError as error:
+        return Problem(where, f"octets non UTF-8 (position {error.start})")
+    try:
+        record = json.loads(text)
+    except json.JSONDecodeError as error:
+        return Problem(where, f"JSON invalide : {error.msg} (colonne {error.colno})")
+    if not isinstance(record, dict):
+        return Problem(where, "un objet JSON est attendu sur chaque ligne")
+    try:
+        return document_from_record(record, where)
+    except BadRecord as error:
+        return Problem(where, str(error))

@@ -1,0 +1,50 @@
+"""Read one Markdown or text file with an optional front-matter header as one document.
+
+The header (between ``---`` lines, YAML) gives ``title``, ``date``, ``url``, ``type``,
+``source`` and optionally ``id``; other keys are kept. Without a ``title`` the first ``# ``
+heading is used. The id defaults to the file name without its extension.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import frontmatter
+import yaml
+
+from .model import BadRecord, Document, Problem, document_from_record
+
+
+def read_markdown(path: Path) -> Document | Problem:
+    """Return the document of ``path``, or the problem that prevents reading it."""
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as error:
+        return Problem(str(path), f"octets non UTF-8 (position {error.start})")
+    if not text.strip():
+        return Problem(str(path), "fichier vide")
+    try:
+        post = frontmatter.loads(text)
+    except yaml.YAMLError as error:
+        return Problem(str(path), f"en-tête illisible : {_first_line(error)}")
+    record = {"id": path.stem, **post.metadata}
+    body = post.content
+    if not record.get("title"):
+        record["title"], body = _heading_as_title(body)
+    record["body"] = body
+    try:
+        return document_from_record(record, str(path))
+    except BadRecord as error:
+        return Problem(str(path), str(error))
+
+
+def _heading_as_title(body: str) -> tuple[str, str]:
+    """Take a leading ``# Title`` line out of the body; ``("", body)`` when there is none."""
+    lines = body.lstrip().splitlines()
+    if lines and lines[0].startswith("# "):
+        return lines[0][2:].strip(), "\n".join(lines[1:]).strip()
+    return "", body
+
+
+def _first_line(error: Exception) -> str:
+    return str(error).strip().splitlines()[0]

@@ -1,0 +1,101 @@
+"""What a corpus reader produces: documents, or problems with the place they were found.
+
+``document_from_record`` is the one place where a raw record (a JSON object, a front-matter
+header) becomes a ``Document``; every reader goes through it, so every format obeys the same
+rules: ``id``, ``title`` and ``body`` required, ``date`` ISO (a time part is dropped), other
+keys kept in ``extra``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+KNOWN_KEYS = ("id", "title", "body", "date", "url", "type", "source")
+
+
+@dataclass(frozen=True)
+class Document:
+    """One communiqué, as plain data."""
+
+    id: str
+    title: str
+    body: str
+    date: str | None = None  # YYYY-MM-DD
+    url: str | None = None
+    type: str | None = None
+    source: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+    path: str = ""  # the file it was read from, with ":line" for JSON Lines
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something that could not be read; ``where`` is ``path`` or ``path:line``."""
+
+    where: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.reason}"
+
+
+class BadRecord(ValueError):
+    """A record that cannot become a document; the message says why (in French)."""
+
+
+def document_from_record(record: dict[str, Any], where: str) -> Document:
+    """Validate a raw record and build a ``Document``, or raise ``BadRecord``."""
+    doc_id = record.get("id")
+    if isinstance(doc_id, int) and not isinstance(doc_id, bool):
+        doc_id = str(doc_id)
+    if not isinstance(doc_id, str) or not doc_id.strip():
+        raise BadRecord("champ « id » manquant ou vide")
+    extra = {key: value for key, value in record.items() if key not in KNOWN_KEYS}
+    return Document(
+        id=doc_id.strip(),
+        title=_required_text(record, "title"),
+        body=_required_text(record, "body"),
+        date=_iso_date(record.get("date")),
+        url=_optional_text(record, "url"),
+        type=_optional_text(record, "type"),
+        source=_optional_text(record, "source"),
+        extra=extra,
+        path=where,
+    )
+
+
+def _required_text(record: dict[str, Any], key: str) -> str:
+    value = record.get(key)
+    if not isinstance(value, str) or not value.strip():
+        raise BadRecord(f"champ « {key} » manquant ou vide")
+    return value.strip()
+
+
+def _optional_text(record: dict[str, Any], key: str) -> str | None:
+    value = record.get(key)
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if not isinstance(value, str):
+        raise BadRecord(f"champ « {key} » : texte attendu, trouvé {type(value).__name__}")
+    return value.strip()
+
+
+def _iso_date(value: Any) -> str | None:
+    """``YYYY-MM-DD`` from an ISO date or date-time (string or date object), else BadRecord."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, str):
+        text = value.strip()
+        try:
+            if len(text) == 10:
+                return dt.date.fromisoformat(text).isoformat()
+            return dt.datetime.fromisoformat(text).date().isoformat()
+        except ValueError:
+            pass
+    raise BadRecord(f"date impossible : {value!r} (attendu AAAA-MM-JJ)")
