@@ -1,0 +1,106 @@
+"""Index generations on disk, and the one atomic step that makes a new one the served one.
+
+Layout of an index folder::
+
+    CURRENT                  name of the served generation (replaced by an atomic rename)
+    generations/<name>/      a complete, self-contained Whoosh index plus manifest.json
+    reindex.lock             held by the running reindex (see ``locking``)
+
+A new generation is written beside the served one, every file of it is fsynced, and only then
+is a new ``CURRENT`` renamed over the old one (and the folder fsynced). A crash at any moment
+leaves ``CURRENT`` naming a whole generation; leftovers are pruned by the next reindex.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import secrets
+import shutil
+from pathlib import Path
+from typing import Any
+
+POINTER = "CURRENT"
+GENERATIONS = "generations"
+MANIFEST = "manifest.json"
+
+
+def new_generation(index_dir: Path) -> Path:
+    """Create and return an empty folder for a new generation (names sort by creation time)."""
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S")
+    path = index_dir / GENERATIONS / f"{stamp}-{secrets.token_hex(3)}"
+    path.mkdir(parents=True)
+    return path
+
+
+def served_generation(index_dir: Path) -> Path | None:
+    """The generation ``CURRENT`` names, or ``None`` when nothing was ever published."""
+    try:
+        name = (index_dir / POINTER).read_text("utf-8").strip()
+    except FileNotFoundError:
+        return None
+    return index_dir / GENERATIONS / name if name else None
+
+
+def publish(index_dir: Path, generation: Path) -> None:
+    """Make ``generation`` the served one: fsync it whole, then rename the pointer over."""
+    fsync_tree(generation)
+    temporary = index_dir / f"{POINTER}.{os.getpid()}.tmp"
+    with temporary.open("w", encoding="utf-8") as pointer:
+        pointer.write(generation.name + "\n")
+        pointer.flush()
+        os.fsync(pointer.fileno())
+    os.replace(temporary, index_dir / POINTER)
+    _fsync_dir(index_dir)
+
+
+def prune(index_dir: Path, keep_previous: int = 1) -> list[str]:
+    """Remove generations other than the served one and the ``keep_previous`` newest others.
+
+    Call only while holding the writer lock. Keeping the previous generation lets a server
+    process that is still answering from it finish its request.
+    """
+    served = served_generation(index_dir)
+    root = index_dir / GENERATIONS
+    others = (
+        sorted((p for p in root.iterdir() if p != served), reverse=True) if root.is_dir() else []
+    )
+    removed = []
+    for old in others[keep_previous:]:
+        shutil.rmtree(old, ignore_errors=True)
+        removed.append(old.name)
+    return removed
+
+
+def write_manifest(generation: Path, data: dict[str, Any]) -> None:
+    (generation / MANIFEST).write_text(json.dumps(data, ensure_ascii=False, indent=2), "utf-8")
+
+
+def read_manifest(generation: Path) -> dict[str, Any]:
+    try:
+        data = json.loads((generation / MANIFEST).read_text("utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def fsync_tree(path: Path) -> None:
+    """fsync every file under ``path``, then every folder (Whoosh's own commit never does)."""
+    for folder, _subfolders, files in os.walk(path):
+        for name in files:
+            fd = os.open(os.path.join(folder, name), os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+        _fsync_dir(Path(folder))
+    _fsync_dir(path.parent)
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

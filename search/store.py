@@ -1,0 +1,86 @@
+"""Open the served generation and keep one searcher per process, reopened after a reindex.
+
+Each call to ``searcher()`` costs one ``stat`` of the ``CURRENT`` pointer: when a reindex has
+published a new generation (the pointer file was replaced), the new one is opened and the old
+searcher closed, so every server worker follows reindexes without a restart.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+from whoosh.searching import Searcher
+
+from .errors import IndexUnavailable
+from .generations import POINTER, read_manifest, served_generation
+
+
+@dataclass(frozen=True)
+class IndexInfo:
+    """What the served index is: for the home page and the health endpoint."""
+
+    generation: str
+    documents: int
+    built_at: str | None
+
+
+class IndexStore:
+    """The served index of ``index_dir`` for this process."""
+
+    def __init__(self, index_dir: str | Path) -> None:
+        self.index_dir = Path(index_dir)
+        self._lock = threading.Lock()
+        self._stamp: tuple[int, int] | None = None
+        self._searcher: Searcher | None = None
+        self._info: IndexInfo | None = None
+
+    def searcher(self) -> Searcher:
+        """A searcher on the currently served generation (``IndexUnavailable`` if none)."""
+        with self._lock:
+            stamp = self._pointer_stamp()
+            if stamp != self._stamp or self._searcher is None:
+                self._reopen(stamp)
+            assert self._searcher is not None
+            return self._searcher
+
+    def info(self) -> IndexInfo:
+        self.searcher()
+        assert self._info is not None
+        return self._info
+
+    def close(self) -> None:
+        with self._lock:
+            if self._searcher is not None:
+                self._searcher.close()
+            self._searcher, self._stamp, self._info = None, None, None
+
+    def _pointer_stamp(self) -> tuple[int, int]:
+        try:
+            status = os.stat(self.index_dir / POINTER)
+        except FileNotFoundError:
+            raise IndexUnavailable(
+                f"aucun index dans « {self.index_dir} » : lancez d’abord la commande reindex"
+            ) from None
+        except OSError as error:
+            raise IndexUnavailable(f"index illisible ({error.strerror})") from None
+        return (status.st_ino, status.st_mtime_ns)
+
+    def _reopen(self, stamp: tuple[int, int]) -> None:
+        generation = served_generation(self.index_dir)
+        if generation is None:
+            raise IndexUnavailable("le pointeur CURRENT de l’index est vide : relancez reindex")
+        try:
+            searcher = whoosh_index.open_dir(str(generation)).searcher()
+        except Exception as error:  # Whoosh raises many kinds here; all mean "cannot open"
+            raise IndexUnavailable(
+                f"impossible d’ouvrir l’index servi ({type(error).__name__}) : relancez reindex"
+            ) from error
+        if self._searcher is not None:
+            self._searcher.close()
+        manifest = read_manifest(generation)
+        self._searcher, self._stamp = searcher, stamp
+        self._info = IndexInfo(generation.name, searcher.doc_count(), manifest.get("built_at"))
