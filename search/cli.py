@@ -1,0 +1,118 @@
+"""Command line: ``reindex`` (build and publish an index) and ``search-cli`` (query it).
+
+A thin adapter: options become settings, the library does the work, and this module is the one
+place where library errors become a message on stderr and a non-zero exit code.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import asdict
+from pathlib import Path
+
+import click
+from tqdm import tqdm
+
+from .config import load_settings
+from .corpus import Problem, corpus_files
+from .errors import SearchError
+from .indexing import reindex as run_reindex
+from .querying import Limits, SearchRequest, search
+from .store import IndexStore
+
+MAX_PROBLEMS_SHOWN = 50
+EXIT_CODES = {400: 2, 404: 3, 409: 75, 503: 69}
+
+
+@contextmanager
+def error_boundary() -> Iterator[None]:
+    """The one place where library errors become ``Erreur : …`` on stderr and an exit code."""
+    try:
+        yield
+    except SearchError as error:
+        click.echo(f"Erreur : {error.message}", err=True)
+        sys.exit(EXIT_CODES.get(error.status, 1))
+
+
+@click.command(context_settings={"help_option_names": ["-h", "--help"]})
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "--index",
+    "index_dir",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Index folder (default: COMMUNIQUES_INDEX_DIR or ./index).",
+)
+def reindex(paths: tuple[Path, ...], index_dir: Path | None) -> None:
+    """Build the index from PATHS (files or folders; default: ./corpus) and publish it.
+
+    Reads .jsonl, .jsonl.gz, .md, .markdown and .txt files. Unreadable lines and files are
+    reported as path:line: reason and skipped. The served index is replaced in one atomic step
+    once the new one is complete; searches keep working during the whole run.
+    """
+    settings = load_settings({"index_dir": index_dir})
+    sources = list(paths) or [Path(settings["corpus"])]
+    with error_boundary():
+        total = sum(path.stat().st_size for path in corpus_files(sources))
+        with _progress(total) as bar:
+            report = run_reindex(sources, settings["index_dir"], bar.update, _problem_printer())
+    hidden = report.skipped - MAX_PROBLEMS_SHOWN
+    if hidden > 0:
+        click.echo(f"… et {hidden} autres problèmes", err=True)
+    click.echo(report.summary())
+
+
+def _progress(total: int) -> tqdm:
+    return tqdm(
+        total=total,
+        unit="o",
+        unit_scale=True,
+        unit_divisor=1024,
+        desc="indexation",
+        disable=not sys.stderr.isatty(),
+        file=sys.stderr,
+    )
+
+
+def _problem_printer() -> Callable[[Problem], None]:
+    shown = 0
+
+    def show(problem: Problem) -> None:
+        nonlocal shown
+        shown += 1
+        if shown <= MAX_PROBLEMS_SHOWN:
+            tqdm.write(f"ignoré : {problem}", file=sys.stderr)
+
+    return show
+
+
+@click.command(context_settings={"help_option_names": ["-h", "--help"]})
+@click.argument("query")
+@click.option(
+    "--index",
+    "index_dir",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Index folder (default: COMMUNIQUES_INDEX_DIR or ./index).",
+)
+@click.option("--page", default=1, show_default=True, help="Page number.")
+@click.option("--per-page", default=10, show_default=True, help="Results per page.")
+@click.option("--json", "as_json", is_flag=True, help="Print the page as JSON.")
+def search_command(
+    query: str, index_dir: Path | None, page: int, per_page: int, as_json: bool
+) -> None:
+    """Search the index for QUERY and print the ranked hits."""
+    settings = load_settings({"index_dir": index_dir})
+    with error_boundary():
+        store = IndexStore(settings["index_dir"])
+        request = SearchRequest(query, page, per_page)
+        result = search(store.searcher(), request, Limits.from_settings(settings))
+    if as_json:
+        click.echo(json.dumps(asdict(result), ensure_ascii=False, indent=2))
+        return
+    click.echo(f"{result.total} résultats — page {result.page}/{result.pages}")
+    for rank, hit in enumerate(result.hits, start=(page - 1) * per_page + 1):
+        click.echo(f"{rank:>3}. [{hit.date or '—'}] {hit.title}  ({hit.score:.2f})")

@@ -1,0 +1,135 @@
+"""Snippets: the best passages of a text, HTML-escaped, with ``<mark>`` around matched words.
+
+Promises: words are matched with the index's own analysis, so ``securite`` marks
+``sécurité``; a mark covers the original characters of the word and never an elided article
+(``l’<mark>avocat</mark>``); every character of the text is escaped before marks are added;
+passages are cut at word boundaries and an ellipsis ``…`` shows where text was left out.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection
+from typing import NamedTuple
+
+from .analysis import analyze
+
+ELLIPSIS = "…"
+_SPACES = re.compile(r"\s+")
+
+
+def escape(text: str) -> str:
+    """Escape ``&``, ``<``, ``>`` and ``"`` (apostrophes stay readable in JSON and HTML)."""
+    return (
+        text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+    )
+
+
+class Span(NamedTuple):
+    start: int
+    end: int
+    term: str
+
+
+def snippet(text: str, terms: Collection[str], length: int = 220, fragments: int = 2) -> str:
+    """One or more passages of about ``length`` characters around the best matches."""
+    spans = matched_spans(text, terms)
+    if not spans:
+        start, end = 0, _end_at_word(text, min(len(text), length))
+        return _render(text, start, end, [])
+    windows: list[tuple[int, int]] = []
+    remaining = spans
+    while remaining and len(windows) < fragments:
+        first, last = _best_window(remaining, length)
+        windows.append(_bounds(text, remaining[first].start, remaining[last].end, length))
+        low, high = windows[-1]
+        remaining = [s for s in remaining if s.end <= low or s.start >= high]
+        length = length // 2 if len(windows) == 1 else length  # a second, shorter passage
+    windows.sort()
+    return " ".join(_render(text, low, high, spans) for low, high in _merge(windows))
+
+
+def highlight_all(text: str, terms: Collection[str]) -> str:
+    """The whole text, escaped, with every matched word marked (for the document page)."""
+    spans = matched_spans(text, terms)
+    return "".join(_pieces(text, 0, len(text), spans))
+
+
+def matched_spans(text: str, terms: Collection[str]) -> list[Span]:
+    """Character spans of the words of ``text`` whose term is in ``terms``, merged, in order."""
+    spans: list[Span] = []
+    if not terms:
+        return spans
+    for term in analyze(text):
+        if term.text in terms:
+            if spans and term.start < spans[-1].end:  # a compound and its parts overlap
+                last = spans[-1]
+                spans[-1] = Span(last.start, max(last.end, term.end), last.term)
+            else:
+                spans.append(Span(term.start, term.end, term.text))
+    return spans
+
+
+def _best_window(spans: list[Span], length: int) -> tuple[int, int]:
+    """Indexes of the first and last span of the window with the most distinct terms."""
+    best, best_score, last = (0, 0), (-1, -1), 0
+    for first in range(len(spans)):
+        last = max(last, first)
+        while last + 1 < len(spans) and spans[last + 1].end - spans[first].start <= length:
+            last += 1
+        window = spans[first : last + 1]
+        score = (len({span.term for span in window}), len(window))
+        if score > best_score:
+            best, best_score = (first, last), score
+    return best
+
+
+def _bounds(text: str, start: int, end: int, length: int) -> tuple[int, int]:
+    """A passage of about ``length`` characters containing [start, end), cut between words."""
+    slack = max(0, length - (end - start))
+    low = max(0, start - slack // 3)
+    high = min(len(text), max(end, low + length))
+    low = max(0, min(low, high - length))  # near the end of the text, use the room before
+    return _start_at_word(text, low, start), max(end, _end_at_word(text, high))
+
+
+def _start_at_word(text: str, low: int, limit: int) -> int:
+    if low == 0:
+        return 0
+    space = text.find(" ", low, limit)
+    return space + 1 if space >= 0 else low
+
+
+def _end_at_word(text: str, high: int) -> int:
+    if high >= len(text):
+        return len(text)
+    space = text.rfind(" ", 0, high)
+    return space if space > 0 else high
+
+
+def _merge(windows: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    merged: list[tuple[int, int]] = []
+    for low, high in windows:
+        if merged and low <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(high, merged[-1][1]))
+        else:
+            merged.append((low, high))
+    return merged
+
+
+def _render(text: str, start: int, end: int, spans: list[Span]) -> str:
+    body = "".join(_pieces(text, start, end, spans))
+    body = _SPACES.sub(" ", body).strip()
+    return (ELLIPSIS if start > 0 else "") + body + (ELLIPSIS if end < len(text) else "")
+
+
+def _pieces(text: str, start: int, end: int, spans: list[Span]) -> list[str]:
+    pieces, cursor = [], start
+    for span in spans:
+        if span.start < start or span.end > end:
+            continue
+        pieces.append(escape(text[cursor : span.start]))
+        pieces.append(f"<mark>{escape(text[span.start : span.end])}</mark>")
+        cursor = span.end
+    pieces.append(escape(text[cursor:end]))
+    return pieces

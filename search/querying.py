@@ -1,0 +1,148 @@
+"""A search request to a page of hits: parse, compile, rank, cut snippets. Plain data out.
+
+Ranking: BM25F over title and body (title weighted). Documents that contain every wanted word
+come first; documents that contain only some of them follow, so a whole question never ends
+with zero results because one of its words is missing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from whoosh import query as wq
+from whoosh.searching import Searcher
+
+from .errors import BadRequest
+from .highlight import snippet
+from .matching import CompiledQuery, compile_query
+from .syntax import parse
+
+
+@dataclass(frozen=True)
+class SearchRequest:
+    q: str
+    page: int = 1
+    per_page: int = 10
+
+
+@dataclass(frozen=True)
+class Limits:
+    """The bounds a request must respect (from the settings table)."""
+
+    max_per_page: int = 100
+    max_result_window: int = 10_000
+    max_query_chars: int = 500
+    title_boost: float = 2.0
+    snippet_chars: int = 220
+    snippet_fragments: int = 2
+
+    @classmethod
+    def from_settings(cls, settings: dict[str, Any]) -> Limits:
+        return cls(**{name: settings[name] for name in cls.__dataclass_fields__})
+
+
+@dataclass(frozen=True)
+class Hit:
+    id: str
+    title: str
+    date: str | None
+    url: str | None
+    type: str | None
+    source: str | None
+    score: float
+    snippet: str  # HTML: escaped text with <mark> around matched words
+
+
+@dataclass(frozen=True)
+class Page:
+    query: str
+    total: int
+    page: int
+    per_page: int
+    hits: list[Hit] = field(default_factory=list)
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+
+def check_request(request: SearchRequest, limits: Limits) -> None:
+    """Raise ``BadRequest`` with a message a person can act on when a bound is crossed."""
+    if len(request.q) > limits.max_query_chars:
+        raise BadRequest(
+            f"requête trop longue ({len(request.q)} caractères ; {limits.max_query_chars} au plus)"
+        )
+    if request.page < 1:
+        raise BadRequest("« page » doit être un entier supérieur ou égal à 1")
+    if not 1 <= request.per_page <= limits.max_per_page:
+        raise BadRequest(f"« per_page » doit être compris entre 1 et {limits.max_per_page}")
+    if request.page * request.per_page > limits.max_result_window:
+        raise BadRequest(
+            f"page trop lointaine : seuls les {limits.max_result_window} premiers résultats "
+            "sont accessibles ; affinez la requête"
+        )
+
+
+def search(searcher: Searcher, request: SearchRequest, limits: Limits | None = None) -> Page:
+    """Run ``request`` and return the asked page, with snippets."""
+    limits = limits or Limits()
+    check_request(request, limits)
+    compiled = compile_query(parse(request.q), limits.title_boost)
+    if compiled.empty:
+        raise BadRequest(
+            "la requête ne contient aucun mot à chercher (seulement des mots vides comme "
+            "« le », « de », ou de la ponctuation) : ajoutez un mot significatif"
+        )
+    end = request.page * request.per_page
+    ranked, total = _ranked(searcher, compiled, end)
+    start = end - request.per_page
+    hits = [_hit(searcher, docnum, score, compiled, limits) for docnum, score in ranked[start:end]]
+    return Page(request.q, total, request.page, request.per_page, hits)
+
+
+def _ranked(
+    searcher: Searcher, compiled: CompiledQuery, limit: int
+) -> tuple[list[tuple[int, float]], int]:
+    """The top ``limit`` (docnum, score) pairs: all-words matches first, then the rest.
+
+    Exclusions are part of the queries (``AndNot``) rather than Whoosh's ``mask``, whose
+    counting path tests the mask once per matching document.
+    """
+    groups = list(compiled.groups)
+    every = _without(groups[0] if len(groups) == 1 else wq.And(groups), compiled.excluded)
+    results = searcher.search(every, limit=limit)
+    ranked = [(hit.docnum, hit.score) for hit in results]
+    if len(groups) == 1:
+        return ranked, len(results)
+    some = _without(wq.Or(groups), compiled.excluded)
+    if len(ranked) == limit:  # the page is full of all-words matches: only count the rest
+        return ranked, sum(1 for _ in searcher.docs_for_query(some))
+    rest = searcher.search(wq.AndNot(some, every), limit=limit - len(ranked))
+    ranked += [(hit.docnum, hit.score) for hit in rest]
+    return ranked, len(results) + len(rest)
+
+
+def _without(query: wq.Query, excluded: wq.Query | None) -> wq.Query:
+    return query if excluded is None else wq.AndNot(query, excluded)
+
+
+def _hit(
+    searcher: Searcher, docnum: int, score: float, compiled: CompiledQuery, limits: Limits
+) -> Hit:
+    stored = searcher.stored_fields(docnum)
+    return Hit(
+        id=stored["id"],
+        title=stored["title"],
+        date=stored.get("date"),
+        url=stored.get("url"),
+        type=stored.get("type"),
+        source=stored.get("source"),
+        score=round(float(score), 4),
+        snippet=snippet(
+            stored["body"],
+            compiled.highlight_terms,
+            limits.snippet_chars,
+            limits.snippet_fragments,
+        ),
+    )
