@@ -1,0 +1,33 @@
+"""The web adapter: ``create_app`` builds the Flask site (HTML) and API (JSON) over ``search``.
+
+Nothing is read at import time; settings come from the table in ``search.config``, environment
+variables, and the ``config`` mapping given here (tests pass ``{"index_dir": ...}``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask
+
+from search.config import load_settings
+from search.querying import Limits
+from search.store import IndexStore
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    from . import api, errors, views
+
+    app = Flask(__name__)
+    settings = load_settings(config)
+    app.config["SEARCH_SETTINGS"] = settings
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+    app.extensions["index_store"] = IndexStore(settings["index_dir"])
+    app.extensions["search_limits"] = Limits.from_settings(settings)
+    app.register_blueprint(views.blueprint)
+    app.register_blueprint(api.blueprint)
+    errors.register(app)
+    views.register_filters(app)
+    return app

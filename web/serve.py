@@ -1,0 +1,65 @@
+"""``serve``: the site and API behind gunicorn (a production WSGI server), one app per worker.
+
+Workers are separate processes with synchronous request handling; each opens the served index
+itself and follows reindexes through the ``CURRENT`` pointer.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+from flask import Flask
+from gunicorn.app.base import BaseApplication
+
+from search.config import load_settings
+
+from . import create_app
+
+
+class Server(BaseApplication):
+    def __init__(self, settings: dict[str, Any], options: dict[str, Any]) -> None:
+        self.settings = settings
+        self.options = options
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in self.options.items():
+            self.cfg.set(key, value)
+
+    def load(self) -> Flask:
+        return create_app(self.settings)
+
+
+def gunicorn_options(settings: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "bind": f"{settings['host']}:{settings['port']}",
+        "workers": settings["workers"],
+        "worker_class": "sync",
+        "timeout": 30,
+        "graceful_timeout": 10,
+        "accesslog": "-",
+        "limit_request_line": 4094,
+        "limit_request_fields": 50,
+        "limit_request_field_size": 8190,
+    }
+
+
+@click.command(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--index",
+    "index_dir",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Index folder (default: COMMUNIQUES_INDEX_DIR or ./index).",
+)
+@click.option("--host", default=None, help="Address to listen on (default 127.0.0.1).")
+@click.option("--port", type=int, default=None, help="Port to listen on (default 8000).")
+@click.option("--workers", type=int, default=None, help="Worker processes (default 2).")
+def main(index_dir: Path | None, host: str | None, port: int | None, workers: int | None) -> None:
+    """Serve the search site and the JSON API with gunicorn."""
+    settings = load_settings(
+        {"index_dir": index_dir and str(index_dir), "host": host, "port": port, "workers": workers}
+    )
+    Server(settings, gunicorn_options(settings)).run()
