@@ -16,6 +16,7 @@ from .analysis import analyze
 
 ELLIPSIS = "…"
 _SPACES = re.compile(r"\s+")
+_SENTENCE_END = re.compile(r"\s+[.!?…]|\n")  # searched in reversed text: a space after a stop
 
 
 def escape(text: str) -> str:
@@ -87,15 +88,26 @@ def _best_window(spans: list[Span], length: int) -> tuple[int, int]:
 def _bounds(text: str, start: int, end: int, length: int) -> tuple[int, int]:
     """A passage of about ``length`` characters containing [start, end), cut between words."""
     slack = max(0, length - (end - start))
-    low = max(0, start - slack // 3)
+    sentence = _sentence_start(text, max(0, start - slack // 2), start)
+    low = sentence if sentence is not None else max(0, start - slack // 3)
     high = min(len(text), max(end, low + length))
     low = max(0, min(low, high - length))  # near the end of the text, use the room before
+    if sentence is not None and low < sentence:
+        low = sentence
     return _start_at_word(text, low, start), max(end, _end_at_word(text, high))
 
 
-def _start_at_word(text: str, low: int, limit: int) -> int:
+def _sentence_start(text: str, low: int, limit: int) -> int | None:
+    """Where the last sentence beginning in [low, limit) starts, if one does."""
     if low == 0:
         return 0
+    found = _SENTENCE_END.search(text[low:limit][::-1])
+    return limit - found.start() if found else None
+
+
+def _start_at_word(text: str, low: int, limit: int) -> int:
+    if low == 0 or text[low - 1].isspace():
+        return low
     space = text.find(" ", low, limit)
     return space + 1 if space >= 0 else low
 

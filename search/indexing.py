@@ -20,6 +20,7 @@ from whoosh import index as whoosh_index
 
 from . import __version__
 from .corpus import Document, Problem, corpus_files, read_corpus
+from .corpus.model import display_title
 from .errors import CorpusError
 from .generations import new_generation, prune, publish, write_manifest
 from .locking import WriterLock
@@ -106,7 +107,8 @@ def document_fields(doc: Document) -> dict[str, Any]:
     """The Whoosh fields of a document (absent values are left out, as Whoosh requires)."""
     fields: dict[str, Any] = {
         "id": doc.id,
-        "title": doc.title,
+        "title": doc.title or "",
+        "_stored_title": display_title(doc),
         "body": doc.body,
         "path": doc.path,
         "url": doc.url,

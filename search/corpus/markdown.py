@@ -2,7 +2,7 @@
 
 The header (between ``---`` lines, YAML) gives ``title``, ``date``, ``url``, ``type``,
 ``source`` and optionally ``id``; other keys are kept. Without a ``title`` the first ``# ``
-heading is used. The id defaults to the file name without its extension.
+heading is used, if there is one. The id defaults to the file name without its extension.
 """
 
 from __future__ import annotations

@@ -2,8 +2,9 @@
 
 ``document_from_record`` is the one place where a raw record (a JSON object, a front-matter
 header) becomes a ``Document``; every reader goes through it, so every format obeys the same
-rules: ``id``, ``title`` and ``body`` required, ``date`` ISO (a time part is dropped), other
-keys kept in ``extra``.
+rules: ``id`` and ``body`` required, ``title`` optional (some real corpora, such as
+service-public.fr sheets, have none; a display title is then taken from the body), ``date`` ISO
+(a time part is dropped), other keys kept in ``extra``.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ class Document:
     """One communiqué, as plain data."""
 
     id: str
-    title: str
+    title: str | None
     body: str
     date: str | None = None  # YYYY-MM-DD
     url: str | None = None
@@ -55,7 +56,7 @@ def document_from_record(record: dict[str, Any], where: str) -> Document:
     extra = {key: value for key, value in record.items() if key not in KNOWN_KEYS}
     return Document(
         id=doc_id.strip(),
-        title=_required_text(record, "title"),
+        title=_optional_text(record, "title"),
         body=_required_text(record, "body"),
         date=_iso_date(record.get("date")),
         url=_optional_text(record, "url"),
@@ -64,6 +65,17 @@ def document_from_record(record: dict[str, Any], where: str) -> Document:
         extra=extra,
         path=where,
     )
+
+
+def display_title(doc: Document, length: int = 100) -> str:
+    """The title to show: the document's own, else the start of its first line of text."""
+    if doc.title:
+        return doc.title
+    first_line = doc.body.split("\n", 1)[0].strip()
+    if len(first_line) <= length:
+        return first_line
+    cut = first_line.rfind(" ", 0, length)
+    return first_line[: cut if cut > 0 else length] + "…"
 
 
 def _required_text(record: dict[str, Any], key: str) -> str:

@@ -1,0 +1,84 @@
+"""reindex: generations published atomically, problems counted, one writer, old index kept."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from search.errors import CorpusError, IndexBusy
+from search.generations import GENERATIONS, POINTER, read_manifest, served_generation
+from search.indexing import reindex
+from search.locking import WriterLock
+from search.querying import SearchRequest, search
+from search.store import IndexStore
+
+from .conftest import DOCS, write_jsonl
+
+
+def test_reindex_publishes_a_complete_generation(tmp_path: Path, corpus_dir: Path) -> None:
+    report = reindex([corpus_dir], tmp_path / "ix")
+    assert (report.indexed, report.skipped) == (len(DOCS), 0)
+    generation = served_generation(tmp_path / "ix")
+    assert generation is not None and generation.name == report.generation
+    manifest = read_manifest(generation)
+    assert manifest["documents"] == len(DOCS)
+    assert "indexés" in report.summary()
+
+
+def test_bad_lines_are_counted_and_the_rest_indexed(tmp_path: Path) -> None:
+    path = write_jsonl(tmp_path / "c.jsonl", [*DOCS, DOCS[0]])
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write("{broken\n")
+    seen = []
+    report = reindex([path], tmp_path / "ix", on_problem=seen.append)
+    assert (report.indexed, report.skipped) == (len(DOCS), 2)
+    assert str(seen[0]) == (
+        f"{path}:{len(DOCS) + 1}: id en double « espace-2019 » (gardé : {path}:1)"
+    )
+
+
+def test_a_document_without_title_is_indexed_and_shown_by_its_first_words(
+    tmp_path: Path,
+) -> None:
+    body = "À titre expérimental, une tentative de médiation est obligatoire.\nSuite du texte."
+    path = write_jsonl(tmp_path / "c.jsonl", [{"id": "fiche", "title": None, "body": body}])
+    assert reindex([path], tmp_path / "ix").indexed == 1
+    (hit,) = search(IndexStore(tmp_path / "ix").searcher(), SearchRequest("médiation")).hits
+    assert hit.title == "À titre expérimental, une tentative de médiation est obligatoire."
+
+
+def test_a_new_reindex_replaces_the_served_index_and_searchers_follow(
+    tmp_path: Path, corpus_dir: Path
+) -> None:
+    index_dir = tmp_path / "ix"
+    reindex([corpus_dir], index_dir)
+    store = IndexStore(index_dir)
+    assert search(store.searcher(), SearchRequest("spatiale")).total == 2
+    write_jsonl(corpus_dir / "docs.jsonl", DOCS[:1])
+    reindex([corpus_dir], index_dir)
+    assert search(store.searcher(), SearchRequest("spatiale")).total == 1
+    assert store.info().documents == 1
+    store.close()
+    kept = sorted(p.name for p in (index_dir / GENERATIONS).iterdir())
+    assert len(kept) == 2  # the served one and the previous one
+
+
+def test_a_corpus_with_nothing_readable_keeps_the_served_index(
+    tmp_path: Path, corpus_dir: Path
+) -> None:
+    index_dir = tmp_path / "ix"
+    reindex([corpus_dir], index_dir)
+    before = (index_dir / POINTER).read_text()
+    (corpus_dir / "docs.jsonl").write_text("{broken\n", "utf-8")
+    with pytest.raises(CorpusError, match="l’index servi est conservé"):
+        reindex([corpus_dir], index_dir)
+    assert (index_dir / POINTER).read_text() == before
+    assert len(list((index_dir / GENERATIONS).iterdir())) == 1
+
+
+def test_a_second_writer_is_refused_and_named(tmp_path: Path, corpus_dir: Path) -> None:
+    index_dir = tmp_path / "ix"
+    with WriterLock(index_dir), pytest.raises(IndexBusy, match=r"processus \d+"):
+        reindex([corpus_dir], index_dir)
+    assert reindex([corpus_dir], index_dir).indexed == len(DOCS)
