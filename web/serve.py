@@ -26,7 +26,8 @@ class Server(BaseApplication):
 
     def load_config(self) -> None:
         for key, value in self.options.items():
-            self.cfg.set(key, value)
+            if key in self.cfg.settings:  # settings this gunicorn version does not know are left
+                self.cfg.set(key, value)
 
     def load(self) -> Flask:
         return create_app(self.settings)
@@ -43,6 +44,7 @@ def gunicorn_options(settings: dict[str, Any]) -> dict[str, Any]:
         "limit_request_line": 4094,
         "limit_request_fields": 50,
         "limit_request_field_size": 8190,
+        "control_socket_disable": True,  # gunicorn 27+: no shared socket in $HOME
     }
 
 
