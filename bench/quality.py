@@ -5,13 +5,16 @@
 For each dataset folder (``docs.jsonl.gz``, ``queries.jsonl.gz``, ``qrels.tsv``, as described in
 ``../shared/data/README.md``): builds an index with the real ``reindex`` code path in a temporary
 folder, runs every query's text as typed through ``search()`` (the function the API calls, top
-100, snippets included), and prints one line of figures per dataset plus the time per query.
+100, snippets included), and prints one line of figures per dataset plus the time per query:
+for that top 100, and for what a user sees, a first page of 10 hits with snippets.
+Settings come from the same table as the service (``COMMUNIQUES_TITLE_BOOST=1 …`` to try one).
 A dataset folder that is absent is reported and skipped (exit status 0).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gzip
 import json
 import math
@@ -23,9 +26,10 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
+from search.config import load_settings
 from search.errors import BadRequest
 from search.indexing import reindex
-from search.querying import SearchRequest, search
+from search.querying import SearchOptions, SearchRequest, search
 from search.store import IndexStore
 
 DEPTH = 100
@@ -59,31 +63,48 @@ def metrics(ranking: list[str], relevant: set[str]) -> dict[str, float]:
 
 
 def evaluate(folder: Path, index_dir: Path) -> dict[str, Any]:
-    reindex([folder / "docs.jsonl.gz"], index_dir)
-    store = IndexStore(index_dir)
+    settings = load_settings({"index_dir": index_dir})  # COMMUNIQUES_* variables apply
+    reindex([folder / "docs.jsonl.gz"], index_dir, title_weight=settings["title_weight"])
+    store, options = IndexStore.from_settings(settings), SearchOptions.from_settings(settings)
     queries, qrels = load_queries(folder), load_qrels(folder)
     totals: dict[str, float] = defaultdict(float)
-    times, refused = [], 0
+    times, page_times, refused = [], [], 0
     for query_id, text in queries:
         started = time.perf_counter()
         try:
-            page = search(store.searcher(), SearchRequest(text, per_page=DEPTH))
+            page = search(store.searcher(), SearchRequest(text, per_page=DEPTH), options)
             ranking = [hit.id for hit in page.hits]
         except BadRequest:
             ranking, refused = [], refused + 1
         times.append((time.perf_counter() - started) * 1000)
         for name, value in metrics(ranking, qrels[query_id]).items():
             totals[name] += value
+        page_times.append(_time_first_page(store, text, options))
     store.close()
-    times.sort()
     return {
         "dataset": folder.name,
         "queries": len(queries),
         "refused": refused,
         **{name: round(value / len(queries), 4) for name, value in totals.items()},
-        "ms_mean": round(statistics.fmean(times), 1),
-        "ms_p50": round(times[len(times) // 2], 1),
-        "ms_p95": round(times[int(len(times) * 0.95)], 1),
+        **_summary("ms_top100", times),
+        **_summary("ms_page10", page_times),
+    }
+
+
+def _time_first_page(store: IndexStore, text: str, options: SearchOptions) -> float:
+    """Milliseconds for what a user sees: the first page of 10 hits with snippets."""
+    started = time.perf_counter()
+    with contextlib.suppress(BadRequest):
+        search(store.searcher(), SearchRequest(text, per_page=10), options)
+    return (time.perf_counter() - started) * 1000
+
+
+def _summary(name: str, times: list[float]) -> dict[str, float]:
+    times = sorted(times)
+    return {
+        f"{name}_mean": round(statistics.fmean(times), 1),
+        f"{name}_p50": round(times[len(times) // 2], 1),
+        f"{name}_p95": round(times[int(len(times) * 0.95)], 1),
     }
 
 
@@ -91,7 +112,8 @@ def line(result: dict[str, Any]) -> str:
     return (
         f"{result['dataset']:<8} queries={result['queries']:<5} MRR@10={result['MRR@10']:.3f} "
         f"nDCG@10={result['nDCG@10']:.3f} R@10={result['R@10']:.3f} R@100={result['R@100']:.3f} "
-        f"ms/query mean={result['ms_mean']} p50={result['ms_p50']} p95={result['ms_p95']}"
+        f"| ms top100 p50={result['ms_top100_p50']} p95={result['ms_top100_p95']} "
+        f"| ms page10 p50={result['ms_page10_p50']} p95={result['ms_page10_p95']}"
         + (f" refused={result['refused']}" if result["refused"] else "")
     )
 

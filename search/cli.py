@@ -20,7 +20,7 @@ from .config import load_settings
 from .corpus import Problem, corpus_files
 from .errors import SearchError
 from .indexing import reindex as run_reindex
-from .querying import Limits, SearchRequest, search
+from .querying import SearchOptions, SearchRequest, search
 from .store import IndexStore
 
 MAX_PROBLEMS_SHOWN = 50
@@ -58,7 +58,13 @@ def reindex(paths: tuple[Path, ...], index_dir: Path | None) -> None:
     with error_boundary():
         total = sum(path.stat().st_size for path in corpus_files(sources))
         with _progress(total) as bar:
-            report = run_reindex(sources, settings["index_dir"], bar.update, _problem_printer())
+            report = run_reindex(
+                sources,
+                settings["index_dir"],
+                bar.update,
+                _problem_printer(),
+                title_weight=settings["title_weight"],
+            )
     hidden = report.skipped - MAX_PROBLEMS_SHOWN
     if hidden > 0:
         click.echo(f"… et {hidden} autres problèmes", err=True)
@@ -107,9 +113,9 @@ def search_command(
     """Search the index for QUERY and print the ranked hits."""
     settings = load_settings({"index_dir": index_dir})
     with error_boundary():
-        store = IndexStore(settings["index_dir"])
+        store = IndexStore.from_settings(settings)
         request = SearchRequest(query, page, per_page)
-        result = search(store.searcher(), request, Limits.from_settings(settings))
+        result = search(store.searcher(), request, SearchOptions.from_settings(settings))
     if as_json:
         click.echo(json.dumps(asdict(result), ensure_ascii=False, indent=2))
         return

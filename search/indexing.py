@@ -19,12 +19,13 @@ from typing import Any
 from whoosh import index as whoosh_index
 
 from . import __version__
+from .analysis import WeightedText
 from .corpus import Document, Problem, corpus_files, read_corpus
 from .corpus.model import display_title
 from .errors import CorpusError
 from .generations import new_generation, prune, publish, write_manifest
 from .locking import WriterLock
-from .schema import build_schema
+from .schema import TITLE_WEIGHT, build_schema
 
 WRITER_MEMORY_MB = 256
 
@@ -51,6 +52,7 @@ def reindex(
     index_dir: str | Path,
     on_bytes: Callable[[int], object] = lambda n: None,
     on_problem: Callable[[Problem], None] = lambda p: None,
+    title_weight: float = TITLE_WEIGHT,
 ) -> ReindexReport:
     """Index every document under ``paths`` into a new generation of ``index_dir``."""
     started = time.perf_counter()
@@ -62,8 +64,8 @@ def reindex(
         prune(index_dir)
         generation = new_generation(index_dir)
         try:
-            report = _build(generation, files, on_bytes, on_problem)
-            write_manifest(generation, _manifest(report, files))
+            report = _build(generation, files, on_bytes, on_problem, title_weight)
+            write_manifest(generation, {**_manifest(report, files), "title_weight": title_weight})
             publish(index_dir, generation)
         except BaseException:
             shutil.rmtree(generation, ignore_errors=True)
@@ -78,6 +80,7 @@ def _build(
     files: list[Path],
     on_bytes: Callable[[int], object],
     on_problem: Callable[[Problem], None],
+    title_weight: float,
 ) -> ReindexReport:
     report = ReindexReport(generation=generation.name)
     seen: dict[str, str] = {}
@@ -92,7 +95,7 @@ def _build(
                 on_problem(item)
                 continue
             seen[item.id] = item.path
-            writer.add_document(**document_fields(item))
+            writer.add_document(**document_fields(item, title_weight))
             report.indexed += 1
         if not report.indexed:
             raise CorpusError("aucun document lisible dans le corpus ; l’index servi est conservé")
@@ -103,10 +106,12 @@ def _build(
     return report
 
 
-def document_fields(doc: Document) -> dict[str, Any]:
+def document_fields(doc: Document, title_weight: float = TITLE_WEIGHT) -> dict[str, Any]:
     """The Whoosh fields of a document (absent values are left out, as Whoosh requires)."""
     fields: dict[str, Any] = {
         "id": doc.id,
+        "text": (text := WeightedText(((doc.title or "", title_weight), (doc.body, 1.0)))),
+        "exact": text,
         "title": doc.title or "",
         "_stored_title": display_title(doc),
         "body": doc.body,

@@ -6,7 +6,7 @@ Promises:
 - a compound (``porte-parole``) matches the whole or its parts side by side;
 - a phrase keeps the distances between its words, so a removed stop word still takes its place:
   ``"secrétaire général"`` does not match ``secrétaire du général``;
-- every unit is searched in the title (weighted by ``title_boost``) and in the body.
+- every unit is searched in the ``text`` field (title and body, see ``schema``).
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ from itertools import pairwise
 
 from whoosh import query as wq
 
-from .analysis import Term, analyze
-from .schema import SEARCHABLE_FIELDS
+from .analysis import Term, analyze, exact_terms_of
+from .schema import SEARCH_FIELD
 from .syntax import Clause, ParsedQuery
 
 Unit = Callable[[str, float], wq.Query]  # (field, boost) -> query for that field
@@ -30,40 +30,51 @@ class CompiledQuery:
 
     groups: tuple[wq.Query, ...]
     excluded: wq.Query | None
-    highlight_terms: frozenset[str]
+    terms: tuple[str, ...]  # the wanted words' terms, in query order, without repeats
+    highlight_terms: frozenset[str]  # the same, plus whole compounds
+    exact_terms: tuple[str, ...] = ()  # the wanted words (not phrases) folded, unstemmed
 
     @property
     def empty(self) -> bool:
         return not self.groups
 
 
-def compile_query(parsed: ParsedQuery, title_boost: float) -> CompiledQuery:
+def compile_query(parsed: ParsedQuery) -> CompiledQuery:
     groups: list[wq.Query] = []
-    terms: set[str] = set()
+    terms: list[tuple[str, bool]] = []
     for group in parsed.groups:
         clause_units = [_units(clause, terms) for clause in group]
         if len(group) == 1:
-            groups.extend(_fields(units, title_boost) for units in _each(clause_units[0]))
+            groups.extend(_field(units) for units in _each(clause_units[0]))
         elif units := [unit for units in clause_units for unit in units]:
-            groups.append(_fields(units, title_boost))
-    excluded_units = [unit for clause in parsed.excluded for unit in _units(clause, set())]
-    excluded = _fields(excluded_units, 1.0) if excluded_units else None
-    return CompiledQuery(tuple(groups), excluded, frozenset(terms))
+            groups.append(_field(units))
+    excluded_units = [unit for clause in parsed.excluded for unit in _units(clause, [])]
+    excluded = _field(excluded_units) if excluded_units else None
+    words = tuple(dict.fromkeys(term for term, whole in terms if not whole))
+    typed = (clause.text for group in parsed.groups for clause in group if not clause.phrase)
+    exact = (term for text in typed for term in exact_terms_of(text))
+    return CompiledQuery(
+        tuple(groups),
+        excluded,
+        words,
+        frozenset(term for term, _ in terms),
+        tuple(dict.fromkeys(exact)),
+    )
 
 
 def _each(units: list[Unit]) -> Iterable[list[Unit]]:
     return ([unit] for unit in units)
 
 
-def _fields(units: list[Unit], title_boost: float) -> wq.Query:
-    boosts = {"title": title_boost}
-    return wq.Or([unit(f, boosts.get(f, 1.0)) for unit in units for f in SEARCHABLE_FIELDS])
+def _field(units: list[Unit], field: str = SEARCH_FIELD) -> wq.Query:
+    queries = [unit(field, 1.0) for unit in units]
+    return queries[0] if len(queries) == 1 else wq.Or(queries)
 
 
-def _units(clause: Clause, seen_terms: set[str]) -> list[Unit]:
+def _units(clause: Clause, seen_terms: list[tuple[str, bool]]) -> list[Unit]:
     """The independent units of a clause: one for a phrase, one per word or compound."""
     terms = list(analyze(clause.text))
-    seen_terms.update(term.text for term in terms)
+    seen_terms.extend((term.text, term.whole) for term in terms)
     if clause.phrase:
         parts = [term for term in terms if not term.whole]
         return [_positional(parts)] if parts else []

@@ -1,7 +1,11 @@
 """The index fields: what is searchable, what is stored for display, what is sortable.
 
-``title`` and ``body`` go through the French analyzer with positions (phrases, proximity) and
-are stored so snippets can be cut from the original text. ``date``, ``year``, ``type`` and
+``text`` is what queries search: the title and the body analysed as one field, each title word
+weighing ``title_weight`` (BM25F: the weighted frequencies of a word in both parts add up before
+BM25 saturates them, so a word in the title and the body is not counted twice over). ``title``
+is also indexed alone, for title-only searches. ``exact`` holds the same words unstemmed, with
+frequencies but no positions, for the exact-form bonus of the second ranking stage. The body
+is stored, not indexed on its own: snippets are cut from it. ``date``, ``year``, ``type`` and
 ``source`` are exact values kept in columns for filters, facets and sorting.
 """
 
@@ -11,15 +15,19 @@ from whoosh.fields import ID, STORED, TEXT, Schema
 
 from .analysis import FrenchAnalyzer
 
-SEARCHABLE_FIELDS = ("title", "body")
+SEARCH_FIELD = "text"
+EXACT_FIELD = "exact"
+TITLE_WEIGHT = 3.0  # default weight of a title word against a body word (the title_weight setting)
 
 
 def build_schema() -> Schema:
     analyzer = FrenchAnalyzer()
     return Schema(
         id=ID(stored=True, unique=True),
+        text=TEXT(analyzer=analyzer),
+        exact=TEXT(analyzer=FrenchAnalyzer(exact=True), phrase=False),
         title=TEXT(analyzer=analyzer, stored=True),
-        body=TEXT(analyzer=analyzer, stored=True),
+        body=STORED(),
         date=ID(stored=True, sortable=True),
         year=ID(sortable=True),
         type=ID(stored=True, sortable=True),

@@ -11,12 +11,15 @@ import os
 import threading
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from whoosh import index as whoosh_index
+from whoosh.scoring import WeightingModel
 from whoosh.searching import Searcher
 
 from .errors import IndexUnavailable
 from .generations import POINTER, read_manifest, served_generation
+from .scoring import Bm25
 
 
 @dataclass(frozen=True)
@@ -31,12 +34,17 @@ class IndexInfo:
 class IndexStore:
     """The served index of ``index_dir`` for this process."""
 
-    def __init__(self, index_dir: str | Path) -> None:
+    def __init__(self, index_dir: str | Path, weighting: WeightingModel | None = None) -> None:
         self.index_dir = Path(index_dir)
+        self.weighting = weighting or Bm25()
         self._lock = threading.Lock()
         self._stamp: tuple[int, int] | None = None
         self._searcher: Searcher | None = None
         self._info: IndexInfo | None = None
+
+    @classmethod
+    def from_settings(cls, settings: dict[str, Any]) -> IndexStore:
+        return cls(settings["index_dir"], Bm25(B=settings["bm25_b"], K1=settings["bm25_k1"]))
 
     def searcher(self) -> Searcher:
         """A searcher on the currently served generation (``IndexUnavailable`` if none)."""
@@ -74,7 +82,7 @@ class IndexStore:
         if generation is None:
             raise IndexUnavailable("le pointeur CURRENT de l’index est vide : relancez reindex")
         try:
-            searcher = whoosh_index.open_dir(str(generation)).searcher()
+            searcher = whoosh_index.open_dir(str(generation)).searcher(weighting=self.weighting)
         except Exception as error:  # Whoosh raises many kinds here; all mean "cannot open"
             raise IndexUnavailable(
                 f"impossible d’ouvrir l’index servi ({type(error).__name__}) : relancez reindex"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from search.errors import BadRequest
-from search.querying import Limits, SearchRequest, search
+from search.querying import SearchOptions, SearchRequest, search
 from search.store import IndexStore
 
 
@@ -81,7 +81,7 @@ def test_queries_with_nothing_to_search_are_refused_clearly(store: IndexStore) -
 
 
 def test_bounds_on_pages_and_query_length(store: IndexStore) -> None:
-    limits = Limits()
+    limits = SearchOptions()
     with pytest.raises(BadRequest, match="per_page"):
         search(store.searcher(), SearchRequest("otan", per_page=101), limits)
     with pytest.raises(BadRequest, match="page trop lointaine"):

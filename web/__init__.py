@@ -12,7 +12,7 @@ from typing import Any
 from flask import Flask
 
 from search.config import load_settings
-from search.querying import Limits
+from search.querying import SearchOptions
 from search.store import IndexStore
 
 
@@ -24,8 +24,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.config["SEARCH_SETTINGS"] = settings
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.json.sort_keys = False  # type: ignore[attr-defined]
-    app.extensions["index_store"] = IndexStore(settings["index_dir"])
-    app.extensions["search_limits"] = Limits.from_settings(settings)
+    app.extensions["index_store"] = IndexStore.from_settings(settings)
+    app.extensions["search_options"] = SearchOptions.from_settings(settings)
     app.register_blueprint(views.blueprint)
     app.register_blueprint(api.blueprint)
     errors.register(app)

@@ -21,7 +21,7 @@ def api_search() -> dict[str, Any]:
     if not search_req.q:
         raise BadRequest("paramètre « q » manquant : indiquez les mots à chercher")
     store = current_app.extensions["index_store"]
-    page = search(store.searcher(), search_req, current_app.extensions["search_limits"])
+    page = search(store.searcher(), search_req, current_app.extensions["search_options"])
     return page_json(page)
 
 

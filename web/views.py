@@ -28,7 +28,7 @@ def index() -> str:
     if not search_req.q:
         return render_template("home.html", info=store.info(), q="")
     started = time.perf_counter()
-    page = search(store.searcher(), search_req, current_app.extensions["search_limits"])
+    page = search(store.searcher(), search_req, current_app.extensions["search_options"])
     elapsed_ms = (time.perf_counter() - started) * 1000
     return render_template(
         "results.html", page=page, q=search_req.q, elapsed_ms=elapsed_ms, links=_links(page)

@@ -1,15 +1,18 @@
 """French analysis: text to index terms (tokenizer, then normalize, wrapped by the analyzer)."""
 
-from .analyzer import FrenchAnalyzer, Term, analyze, terms_of
-from .normalize import STOP_WORDS, fold, normalize
+from .analyzer import FrenchAnalyzer, Term, WeightedText, analyze, exact_terms_of, terms_of
+from .filters import STOP_WORDS, exact_form, fold, normalize
 from .tokenizer import Word, split_words
 
 __all__ = [
     "STOP_WORDS",
     "FrenchAnalyzer",
     "Term",
+    "WeightedText",
     "Word",
     "analyze",
+    "exact_form",
+    "exact_terms_of",
     "fold",
     "normalize",
     "split_words",

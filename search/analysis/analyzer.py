@@ -7,13 +7,13 @@ documents and queries can never be analysed differently.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from itertools import islice
 from typing import Any, NamedTuple
 
 from whoosh.analysis import Analyzer, Token
 
-from .normalize import normalize
+from .filters import exact_form, normalize
 from .tokenizer import raw_words
 
 
@@ -43,21 +43,25 @@ def analyze(text: str) -> Iterator[Term]:
     return map(Term._make, raw_terms(text))
 
 
-def raw_terms(text: str) -> Iterator[RawTerm]:
-    """``analyze`` as plain tuples: the indexing hot path (no object per term)."""
+def raw_terms(text: str, exact: bool = False) -> Iterator[RawTerm]:
+    """``analyze`` as plain tuples: the indexing hot path (no object per term).
+
+    With ``exact``, terms are the words folded but not stemmed, and compounds give only parts.
+    """
+    term_of = exact_form if exact else normalize
     words = raw_words(text)
     for text_, pos, start, end, parts in words:
         if parts:
             content = [
                 (term, p_pos, p_start, p_end, False)
                 for p_text, p_pos, p_start, p_end, _ in islice(words, parts)
-                if (term := normalize(p_text))
+                if (term := term_of(p_text))
             ]
-            whole = normalize(text_) if len(content) >= 2 else None
+            whole = normalize(text_) if len(content) >= 2 and not exact else None
             if whole:
                 yield whole, pos, start, end, True
             yield from content
-        elif term := normalize(text_):
+        elif term := term_of(text_):
             yield term, pos, start, end, False
 
 
@@ -66,8 +70,39 @@ def terms_of(text: str) -> list[str]:
     return [term.text for term in analyze(text)]
 
 
+def exact_terms_of(text: str) -> list[str]:
+    """The words of ``text`` folded but not stemmed, stop words left out."""
+    return [term[0] for term in raw_terms(text, exact=True)]
+
+
+SECTION_GAP = 100  # positions left between sections, so no phrase or proximity spans two
+
+
+class WeightedText(str):
+    """Text made of weighted sections (title, body), indexed as one field.
+
+    A ``str`` (Whoosh accepts nothing else as a field value) whose ``sections`` are the
+    ``(text, weight)`` pairs the analyzer reads instead of the plain string.
+    """
+
+    sections: tuple[tuple[str, float], ...]
+
+    def __new__(cls, sections: Sequence[tuple[str, float]]) -> WeightedText:
+        made = super().__new__(cls, "\n\n".join(text for text, _ in sections))
+        made.sections = tuple(sections)
+        return made
+
+
 class FrenchAnalyzer(Analyzer):
-    """Whoosh adapter over :func:`analyze` (the schema pickles it, so keep it argument-free)."""
+    """Whoosh adapter over :func:`analyze` (the schema pickles it, so keep it argument-free).
+
+    Given a :class:`WeightedText`, each term carries the weight of its section, which Whoosh
+    adds up into the term's weight in the document. That is BM25F's weighted term frequency:
+    a title word counts ``weight`` times. ``exact=True`` indexes unstemmed forms instead.
+    """
+
+    def __init__(self, exact: bool = False) -> None:
+        self.exact = exact
 
     def __call__(
         self,
@@ -83,15 +118,20 @@ class FrenchAnalyzer(Analyzer):
         **kwargs: Any,
     ) -> Iterator[Token]:
         token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        for text, pos, start, end, _whole in raw_terms(value):
-            token.text = text
-            token.boost = 1.0
-            token.stopped = False
-            if keeporiginal:
-                token.original = value[start:end]
-            if positions:
-                token.pos = start_pos + pos
-            if chars:
-                token.startchar = start_char + start
-                token.endchar = start_char + end
-            yield token
+        sections = getattr(value, "sections", None) or ((value, 1.0),)
+        offset = start_pos
+        for section, weight in sections:
+            last = offset
+            for text, pos, start, end, _whole in raw_terms(section, self.exact):
+                token.text = text
+                token.boost = weight
+                token.stopped = False
+                if keeporiginal:
+                    token.original = section[start:end]
+                if positions:
+                    token.pos = last = offset + pos
+                if chars:
+                    token.startchar = start_char + start
+                    token.endchar = start_char + end
+                yield token
+            offset = last + SECTION_GAP

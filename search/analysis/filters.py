@@ -1,5 +1,8 @@
 """Turn one written word into the term the index stores, or ``None`` for a stop word.
 
+``normalize`` gives the searched term (stemmed); ``exact_form`` the same word unstemmed, which
+the second ranking stage uses to prefer documents with the very form the user typed.
+
 Order matters and is the point of this module: fold first (unidecode, lower case, apostrophes
 out), then drop stop words (the list is folded the same way), then stem with Snowball French.
 So ``Sécurité``, ``securite`` and ``SÉCURITÉ`` meet, ``œuvre`` meets ``oeuvre`` and ``Geoană``
@@ -42,11 +45,18 @@ def stem(folded: str) -> str:
 
 
 @lru_cache(maxsize=262_144)
-def normalize(word: str) -> str | None:
-    """Index term for a written word, or ``None`` when it is a stop word or has no letters."""
+def exact_form(word: str) -> str | None:
+    """A written word folded but not stemmed, or ``None`` for a stop word or no letters."""
     if _DECIMAL.fullmatch(word):
         return word.replace(",", ".")  # 2,5 % and 2.5 % meet; 25 stays another number
     folded = fold(word)
     if not folded or folded in STOP_WORDS:
         return None
-    return stem(folded)
+    return folded
+
+
+@lru_cache(maxsize=262_144)
+def normalize(word: str) -> str | None:
+    """Index term for a written word, or ``None`` when it is a stop word or has no letters."""
+    folded = exact_form(word)
+    return stem(folded) if folded else None
