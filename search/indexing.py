@@ -110,8 +110,7 @@ def document_fields(doc: Document, title_weight: float = TITLE_WEIGHT) -> dict[s
     """The Whoosh fields of a document (absent values are left out, as Whoosh requires)."""
     fields: dict[str, Any] = {
         "id": doc.id,
-        "text": (text := WeightedText(((doc.title or "", title_weight), (doc.body, 1.0)))),
-        "exact": text,
+        "text": WeightedText(((doc.title or "", title_weight), (doc.body, 1.0))),
         "title": doc.title or "",
         "_stored_title": display_title(doc),
         "body": doc.body,

@@ -1,25 +1,38 @@
 """Second ranking stage: reorder the best candidates with evidence too costly to gather for
-every match, read from the index postings of those candidates only.
+every match, read from the postings of those candidates only.
 
 - proximity: query words standing close together (see ``proximity``);
-- exact form: words found in the very form the user typed, before stemming (``sécurité``
-  typed, ``sécurité`` found, rather than ``sécuriser``), scored by BM25 on the ``exact`` field.
+- exact form: matches written in the very form the user typed, before stemming (``nationale``
+  typed, ``nationale`` found rather than ``national``). The ``text`` postings give each match's
+  character span in the stored title or body, so the written form is read back, not
+  re-analysed; the exact-form frequency is then scored like BM25 with the term's idf.
 
-Both are added to the first-stage BM25F score, tier by tier (documents with every word of a
-short query stay first), and only the top ``rerank_depth`` candidates move.
+Both bonuses are added to the first-stage BM25F score, tier by tier (documents with every word
+of a short query stay first); only the top ``depth`` candidates move.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 from whoosh.searching import Searcher
 
+from .analysis import exact_form, section_of
 from .matching import CompiledQuery
-from .proximity import proximity_scores
-from .schema import EXACT_FIELD, SEARCH_FIELD
+from .proximity import proximity_score
+from .schema import SEARCH_FIELD
 
 Ranked = list[tuple[int, int, float]]  # (tier, docnum, score); tier 0 holds every wanted word
+
+
+@dataclass
+class Matches:
+    """Where the query terms occur in one candidate: ``(position, term index, start, end)``."""
+
+    spans: list[tuple[int, int, int, int]] = field(default_factory=list)
+    weight: dict[int, float] = field(default_factory=dict)  # term index -> posting weight
 
 
 def rerank(
@@ -31,36 +44,79 @@ def rerank(
     exact_weight: float,
 ) -> Ranked:
     """``ranked`` with its first ``depth`` candidates reordered by score plus bonuses."""
+    use_proximity = bool(proximity_weight) and len(compiled.terms) > 1
+    use_exact = bool(exact_weight) and bool(compiled.exact_terms)
+    if not (use_proximity or use_exact) or not ranked:
+        return ranked
     top = ranked[:depth]
-    docnums = [doc for _, doc, _ in top]
-    bonus: dict[int, float] = dict.fromkeys(docnums, 0.0)
-    if proximity_weight and len(compiled.terms) > 1:
-        for doc, score in proximity_scores(searcher, SEARCH_FIELD, compiled.terms, docnums).items():
-            bonus[doc] += proximity_weight * score
-    if exact_weight and compiled.exact_terms:
-        for doc, score in exact_scores(searcher, compiled.exact_terms, docnums).items():
-            bonus[doc] += exact_weight * score
-    reordered = [(tier, doc, score + bonus[doc]) for tier, doc, score in top]
+    found = read_matches(searcher, compiled.terms, [doc for _, doc, _ in top])
+    idf = [searcher.idf(SEARCH_FIELD, term) for term in compiled.terms]
+    average = searcher.avg_field_length(SEARCH_FIELD) or 1.0
+    k1, b = getattr(searcher.weighting, "K1", 1.2), getattr(searcher.weighting, "B", 0.75)
+    exact = frozenset(compiled.exact_terms)
+    reordered = []
+    for tier, doc, score in top:
+        matches = found.get(doc)
+        if matches:
+            length = searcher.doc_field_length(doc, SEARCH_FIELD, 0)
+            norm = k1 * ((1 - b) + b * length / average)
+            if use_proximity:
+                spans = [(pos, term) for pos, term, _, _ in matches.spans]
+                score += proximity_weight * proximity_score(spans, idf, norm, k1)
+            if use_exact:
+                score += exact_weight * _exact_score(searcher, doc, matches, exact, idf, norm, k1)
+        reordered.append((tier, doc, score))
     reordered.sort(key=lambda item: (item[0], -item[2]))
     return reordered + ranked[depth:]
 
 
-def exact_scores(
+def read_matches(
     searcher: Searcher, terms: Sequence[str], docnums: Sequence[int]
-) -> dict[int, float]:
-    """BM25 score of each candidate on the unstemmed ``terms`` (absent candidates: no key)."""
-    scores: dict[int, float] = {}
+) -> dict[int, Matches]:
+    """The matches of each term in each candidate, walking each term's postings once."""
+    found: dict[int, Matches] = defaultdict(Matches)
     reader = searcher.reader()
     ordered = sorted(docnums)
-    for term in dict.fromkeys(terms):
-        if (EXACT_FIELD, term) not in reader:
+    for index, term in enumerate(terms):
+        if (SEARCH_FIELD, term) not in reader:
             continue
-        matcher = searcher.postings(EXACT_FIELD, term)
+        matcher = searcher.postings(SEARCH_FIELD, term)
         for docnum in ordered:
             if matcher.is_active() and matcher.id() < docnum:
                 matcher.skip_to(docnum)
             if not matcher.is_active():
                 break
             if matcher.id() == docnum:
-                scores[docnum] = scores.get(docnum, 0.0) + matcher.score()
-    return scores
+                matches = found[docnum]
+                matches.weight[index] = matcher.weight()
+                spans = matcher.value_as("characters")
+                matches.spans.extend((pos, index, start, end) for pos, start, end in spans)
+    return found
+
+
+def _exact_score(
+    searcher: Searcher,
+    docnum: int,
+    matches: Matches,
+    exact: frozenset[str],
+    idf: Sequence[float],
+    norm: float,
+    k1: float,
+) -> float:
+    """BM25 of the matches written in a form the user typed, title matches weighted as indexed."""
+    stored = searcher.stored_fields(docnum)
+    sections = (stored.get("title") or "", stored.get("body") or "")
+    counts: dict[int, list[int]] = defaultdict(lambda: [0, 0])  # term -> [title, body] counts
+    exact_counts: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    for pos, term, start, end in matches.spans:
+        section = min(section_of(pos), 1)
+        counts[term][section] += 1
+        if exact_form(sections[section][start:end]) in exact:
+            exact_counts[term][section] += 1
+    score = 0.0
+    for term, (in_title, in_body) in exact_counts.items():
+        total_title, total_body = counts[term]
+        title_weight = (matches.weight[term] - total_body) / total_title if total_title else 1.0
+        tf = in_title * title_weight + in_body
+        score += idf[term] * (k1 + 1) * tf / (tf + norm)
+    return score

@@ -3,9 +3,10 @@
 ``text`` is what queries search: the title and the body analysed as one field, each title word
 weighing ``title_weight`` (BM25F: the weighted frequencies of a word in both parts add up before
 BM25 saturates them, so a word in the title and the body is not counted twice over). ``title``
-is also indexed alone, for title-only searches. ``exact`` holds the same words unstemmed, with
-frequencies but no positions, for the exact-form bonus of the second ranking stage. The body
-is stored, not indexed on its own: snippets are cut from it. ``date``, ``year``, ``type`` and
+is also indexed alone, for title-only searches. Postings of ``text`` keep positions (phrases,
+proximity) and character offsets into the stored title or body (the exact form of a match can
+be read back without analysing the document again). The body is stored, not indexed on its
+own: snippets are cut from it. ``date``, ``year``, ``type`` and
 ``source`` are exact values kept in columns for filters, facets and sorting.
 """
 
@@ -16,7 +17,6 @@ from whoosh.fields import ID, STORED, TEXT, Schema
 from .analysis import FrenchAnalyzer
 
 SEARCH_FIELD = "text"
-EXACT_FIELD = "exact"
 TITLE_WEIGHT = 3.0  # default weight of a title word against a body word (the title_weight setting)
 
 
@@ -24,8 +24,7 @@ def build_schema() -> Schema:
     analyzer = FrenchAnalyzer()
     return Schema(
         id=ID(stored=True, unique=True),
-        text=TEXT(analyzer=analyzer),
-        exact=TEXT(analyzer=FrenchAnalyzer(exact=True), phrase=False),
+        text=TEXT(analyzer=analyzer, chars=True),
         title=TEXT(analyzer=analyzer, stored=True),
         body=STORED(),
         date=ID(stored=True, sortable=True),

@@ -1,6 +1,14 @@
 """French analysis: text to index terms (tokenizer, then normalize, wrapped by the analyzer)."""
 
-from .analyzer import FrenchAnalyzer, Term, WeightedText, analyze, exact_terms_of, terms_of
+from .analyzer import (
+    FrenchAnalyzer,
+    Term,
+    WeightedText,
+    analyze,
+    exact_terms_of,
+    section_of,
+    terms_of,
+)
 from .filters import STOP_WORDS, exact_form, fold, normalize
 from .tokenizer import Word, split_words
 
@@ -15,6 +23,7 @@ __all__ = [
     "exact_terms_of",
     "fold",
     "normalize",
+    "section_of",
     "split_words",
     "terms_of",
 ]

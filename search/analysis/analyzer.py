@@ -75,14 +75,22 @@ def exact_terms_of(text: str) -> list[str]:
     return [term[0] for term in raw_terms(text, exact=True)]
 
 
-SECTION_GAP = 100  # positions left between sections, so no phrase or proximity spans two
+SECTION_SPAN = 1 << 20  # section i starts at position i × SECTION_SPAN
+
+
+def section_of(position: int) -> int:
+    """Which section of a :class:`WeightedText` a position of the ``text`` field falls in."""
+    return position // SECTION_SPAN
 
 
 class WeightedText(str):
     """Text made of weighted sections (title, body), indexed as one field.
 
     A ``str`` (Whoosh accepts nothing else as a field value) whose ``sections`` are the
-    ``(text, weight)`` pairs the analyzer reads instead of the plain string.
+    ``(text, weight)`` pairs the analyzer reads instead of the plain string. Positions of
+    section ``i`` start at ``i × SECTION_SPAN`` (no phrase or proximity spans two sections) and
+    character offsets are relative to the section's own text, so a posting says where in the
+    stored title or body its word is.
     """
 
     sections: tuple[tuple[str, float], ...]
@@ -92,17 +100,17 @@ class WeightedText(str):
         made.sections = tuple(sections)
         return made
 
+    def __reduce__(self) -> tuple[type, tuple[tuple[tuple[str, float], ...]]]:
+        return (WeightedText, (self.sections,))
+
 
 class FrenchAnalyzer(Analyzer):
     """Whoosh adapter over :func:`analyze` (the schema pickles it, so keep it argument-free).
 
     Given a :class:`WeightedText`, each term carries the weight of its section, which Whoosh
     adds up into the term's weight in the document. That is BM25F's weighted term frequency:
-    a title word counts ``weight`` times. ``exact=True`` indexes unstemmed forms instead.
+    a title word counts ``weight`` times.
     """
-
-    def __init__(self, exact: bool = False) -> None:
-        self.exact = exact
 
     def __call__(
         self,
@@ -118,20 +126,22 @@ class FrenchAnalyzer(Analyzer):
         **kwargs: Any,
     ) -> Iterator[Token]:
         token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        sections = getattr(value, "sections", None) or ((value, 1.0),)
-        offset = start_pos
-        for section, weight in sections:
-            last = offset
-            for text, pos, start, end, _whole in raw_terms(section, self.exact):
+        sections = getattr(value, "sections", None)
+        if sections is None:
+            sections, base_pos, base_char = ((value, 1.0),), start_pos, start_char
+        else:
+            base_pos, base_char = 0, 0
+        for number, (section, weight) in enumerate(sections):
+            offset = base_pos + number * SECTION_SPAN
+            for text, pos, start, end, _whole in raw_terms(section):
                 token.text = text
                 token.boost = weight
                 token.stopped = False
                 if keeporiginal:
                     token.original = section[start:end]
                 if positions:
-                    token.pos = last = offset + pos
+                    token.pos = offset + pos
                 if chars:
-                    token.startchar = start_char + start
-                    token.endchar = start_char + end
+                    token.startchar = base_char + start
+                    token.endchar = base_char + end
                 yield token
-            offset = last + SECTION_GAP
