@@ -72,7 +72,7 @@ def evaluate(folder: Path, index_dir: Path) -> dict[str, Any]:
     for query_id, text in queries:
         started = time.perf_counter()
         try:
-            page = search(store.searcher(), SearchRequest(text, per_page=DEPTH), options)
+            page = search(store.current(), SearchRequest(text, per_page=DEPTH), options)
             ranking = [hit.id for hit in page.hits]
         except BadRequest:
             ranking, refused = [], refused + 1
@@ -95,7 +95,7 @@ def _time_first_page(store: IndexStore, text: str, options: SearchOptions) -> fl
     """Milliseconds for what a user sees: the first page of 10 hits with snippets."""
     started = time.perf_counter()
     with contextlib.suppress(BadRequest):
-        search(store.searcher(), SearchRequest(text, per_page=10), options)
+        search(store.current(), SearchRequest(text, per_page=10), options)
     return (time.perf_counter() - started) * 1000
 
 

@@ -64,6 +64,7 @@ def reindex(paths: tuple[Path, ...], index_dir: Path | None) -> None:
                 bar.update,
                 _problem_printer(),
                 title_weight=settings["title_weight"],
+                synonyms_file=settings["synonyms"],
             )
     hidden = report.skipped - MAX_PROBLEMS_SHOWN
     if hidden > 0:
@@ -115,7 +116,7 @@ def search_command(
     with error_boundary():
         store = IndexStore.from_settings(settings)
         request = SearchRequest(query, page, per_page)
-        result = search(store.searcher(), request, SearchOptions.from_settings(settings))
+        result = search(store.current(), request, SearchOptions.from_settings(settings))
     if as_json:
         click.echo(json.dumps(asdict(result), ensure_ascii=False, indent=2))
         return

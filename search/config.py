@@ -29,10 +29,13 @@ class Setting:
 SETTINGS: tuple[Setting, ...] = (
     Setting("index_dir", "index", "Folder of the served index (generations and CURRENT pointer)."),
     Setting("corpus", "corpus", "Corpus read by reindex when no path is given."),
+    Setting("synonyms", "synonyms.txt", "Synonyms file copied into the index by reindex."),
     Setting("per_page", 10, "Results per page when the request does not say.", int),
     Setting("max_per_page", 100, "Largest per_page a request may ask for.", int),
     Setting("max_result_window", 10_000, "Largest page × per_page (deepest reachable hit).", int),
     Setting("max_query_chars", 500, "Longest query accepted, in characters.", int),
+    Setting("max_expansions", 512, "Most index words a prefix (mot*) may stand for.", int),
+    Setting("typo_below", 5, "Fewer results than this turn typo tolerance on.", int),
     Setting("title_weight", 3.0, "Weight of a title word against a body word (at reindex).", float),
     Setting(
         "all_words_first_up_to",

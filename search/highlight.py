@@ -9,10 +9,10 @@ passages are cut at word boundaries and an ellipsis ``…`` shows where text was
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from typing import NamedTuple
 
-from .analysis import analyze
+from .analysis import Term, analyze
 
 ELLIPSIS = "…"
 _SPACES = re.compile(r"\s+")
@@ -32,9 +32,18 @@ class Span(NamedTuple):
     term: str
 
 
-def snippet(text: str, terms: Collection[str], length: int = 220, fragments: int = 2) -> str:
+Phrase = Sequence[tuple[str, int]]  # (term, position relative to the first word)
+
+
+def snippet(
+    text: str,
+    terms: Collection[str],
+    length: int = 220,
+    fragments: int = 2,
+    phrases: Sequence[Phrase] = (),
+) -> str:
     """One or more passages of about ``length`` characters around the best matches."""
-    spans = matched_spans(text, terms)
+    spans = matched_spans(text, terms, phrases)
     if not spans:
         start, end = 0, _end_at_word(text, min(len(text), length))
         return _render(text, start, end, [])
@@ -50,24 +59,43 @@ def snippet(text: str, terms: Collection[str], length: int = 220, fragments: int
     return " ".join(_render(text, low, high, spans) for low, high in _merge(windows))
 
 
-def highlight_all(text: str, terms: Collection[str]) -> str:
+def highlight_all(text: str, terms: Collection[str], phrases: Sequence[Phrase] = ()) -> str:
     """The whole text, escaped, with every matched word marked (for the document page)."""
-    spans = matched_spans(text, terms)
+    spans = matched_spans(text, terms, phrases)
     return "".join(_pieces(text, 0, len(text), spans))
 
 
-def matched_spans(text: str, terms: Collection[str]) -> list[Span]:
-    """Character spans of the words of ``text`` whose term is in ``terms``, merged, in order."""
+def matched_spans(text: str, terms: Collection[str], phrases: Sequence[Phrase] = ()) -> list[Span]:
+    """Spans of the words of ``text`` whose term is in ``terms``, and of the words of each
+    phrase where the whole phrase occurs; merged and in order."""
+    if not terms and not phrases:
+        return []
+    analysed = list(analyze(text))
+    found = [Span(t.start, t.end, t.text) for t in analysed if t.text in terms]
+    if phrases:
+        found += _phrase_spans([t for t in analysed if not t.whole], phrases)
+    found.sort()
     spans: list[Span] = []
-    if not terms:
-        return spans
-    for term in analyze(text):
-        if term.text in terms:
-            if spans and term.start < spans[-1].end:  # a compound and its parts overlap
-                last = spans[-1]
-                spans[-1] = Span(last.start, max(last.end, term.end), last.term)
-            else:
-                spans.append(Span(term.start, term.end, term.text))
+    for span in found:
+        if spans and span.start < spans[-1].end:  # a compound and its parts overlap
+            last = spans[-1]
+            spans[-1] = Span(last.start, max(last.end, span.end), last.term)
+        else:
+            spans.append(span)
+    return spans
+
+
+def _phrase_spans(analysed: list[Term], phrases: Sequence[Phrase]) -> list[Span]:
+    at = {term.pos: term for term in analysed}
+    spans = []
+    for phrase in phrases:
+        first, _ = phrase[0]
+        for term in analysed:
+            if term.text != first:
+                continue
+            words = [at.get(term.pos + offset) for _, offset in phrase]
+            if all(w is not None and w.text == t for w, (t, _) in zip(words, phrase, strict=True)):
+                spans += [Span(w.start, w.end, w.text) for w in words if w is not None]
     return spans
 
 

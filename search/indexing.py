@@ -18,7 +18,7 @@ from typing import Any
 
 from whoosh import index as whoosh_index
 
-from . import __version__
+from . import __version__, synonyms
 from .analysis import WeightedText
 from .corpus import Document, Problem, corpus_files, read_corpus
 from .corpus.model import display_title
@@ -26,6 +26,7 @@ from .errors import CorpusError
 from .generations import new_generation, prune, publish, write_manifest
 from .locking import WriterLock
 from .schema import TITLE_WEIGHT, build_schema
+from .vocabulary import VocabularyBuilder
 
 WRITER_MEMORY_MB = 256
 
@@ -53,8 +54,12 @@ def reindex(
     on_bytes: Callable[[int], object] = lambda n: None,
     on_problem: Callable[[Problem], None] = lambda p: None,
     title_weight: float = TITLE_WEIGHT,
+    synonyms_file: str | Path = synonyms.FILE,
 ) -> ReindexReport:
-    """Index every document under ``paths`` into a new generation of ``index_dir``."""
+    """Index every document under ``paths`` into a new generation of ``index_dir``.
+
+    The generation also gets the corpus vocabulary and a copy of ``synonyms_file``.
+    """
     started = time.perf_counter()
     files = corpus_files(paths)
     if not files:
@@ -65,6 +70,7 @@ def reindex(
         generation = new_generation(index_dir)
         try:
             report = _build(generation, files, on_bytes, on_problem, title_weight)
+            synonyms.copy_into(Path(synonyms_file), generation)
             write_manifest(generation, {**_manifest(report, files), "title_weight": title_weight})
             publish(index_dir, generation)
         except BaseException:
@@ -84,6 +90,7 @@ def _build(
 ) -> ReindexReport:
     report = ReindexReport(generation=generation.name)
     seen: dict[str, str] = {}
+    vocabulary = VocabularyBuilder()
     writer = whoosh_index.create_in(generation, build_schema()).writer(limitmb=WRITER_MEMORY_MB)
     try:
         for item in read_corpus(files, on_bytes):
@@ -95,7 +102,9 @@ def _build(
                 on_problem(item)
                 continue
             seen[item.id] = item.path
-            writer.add_document(**document_fields(item, title_weight))
+            fields = document_fields(item, title_weight)
+            writer.add_document(**fields)
+            vocabulary.add_document(fields["text"].words)
             report.indexed += 1
         if not report.indexed:
             raise CorpusError("aucun document lisible dans le corpus ; l’index servi est conservé")
@@ -103,6 +112,7 @@ def _build(
         writer.cancel()
         raise
     writer.commit()
+    vocabulary.save(generation)
     return report
 
 

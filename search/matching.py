@@ -6,22 +6,27 @@ Promises:
 - a compound (``porte-parole``) matches the whole or its parts side by side;
 - a phrase keeps the distances between its words, so a removed stop word still takes its place:
   ``"secrétaire général"`` does not match ``secrétaire du général``;
-- every unit is searched in the ``text`` field (title and body, see ``schema``).
+- clauses search the ``text`` field (title and body, see ``schema``), or ``title`` for
+  ``titre:`` clauses;
+- ``mot*`` and typo tolerance add the index words they are given (see ``lexicon``); words found
+  by typo tolerance weigh less than the words typed.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from itertools import pairwise
 
 from whoosh import query as wq
 
-from .analysis import Term, analyze, exact_terms_of
+from .analysis import Term, analyze, exact_terms_of, normalize
 from .schema import SEARCH_FIELD
 from .syntax import Clause, ParsedQuery
 
-Unit = Callable[[str, float], wq.Query]  # (field, boost) -> query for that field
+NEAR_WORD_BOOST = 0.5  # a word found by typo tolerance, against the word typed
+
+PrefixWords = Callable[[Clause], Sequence[str]]  # prefix clause -> folded words it covers
 
 
 @dataclass(frozen=True)
@@ -31,54 +36,94 @@ class CompiledQuery:
     groups: tuple[wq.Query, ...]
     excluded: wq.Query | None
     terms: tuple[str, ...]  # the wanted words' terms, in query order, without repeats
-    highlight_terms: frozenset[str]  # the same, plus whole compounds
-    exact_terms: tuple[str, ...] = ()  # the wanted words (not phrases) folded, unstemmed
+    highlight_terms: frozenset[str]  # terms marked wherever they occur
+    highlight_phrases: tuple[tuple[tuple[str, int], ...], ...] = ()  # marked where whole
+    exact_terms: tuple[str, ...] = ()  # the words typed (not phrases) folded, unstemmed
 
     @property
     def empty(self) -> bool:
         return not self.groups
 
 
-def compile_query(parsed: ParsedQuery) -> CompiledQuery:
+def _no_prefixes(clause: Clause) -> Sequence[str]:
+    return ()
+
+
+@dataclass
+class _Seen:
+    """What the clauses compiled so far contribute besides queries."""
+
+    ranked: list[str] = field(default_factory=list)  # words typed, for proximity
+    marked: list[str] = field(default_factory=list)  # terms marked wherever they occur
+    phrases: list[tuple[tuple[str, int], ...]] = field(default_factory=list)  # marked if whole
+
+
+def compile_query(
+    parsed: ParsedQuery,
+    prefix_words: PrefixWords = _no_prefixes,
+    near_words: Mapping[Clause, Sequence[str]] | None = None,
+) -> CompiledQuery:
+    """Whoosh queries for ``parsed``; ``near_words`` adds typo-tolerant alternatives."""
+    near_words = near_words or {}
+    seen = _Seen()
     groups: list[wq.Query] = []
-    terms: list[tuple[str, bool]] = []
     for group in parsed.groups:
-        clause_units = [_units(clause, terms) for clause in group]
+        units = [_units(c, seen, prefix_words, near_words.get(c, ())) for c in group]
         if len(group) == 1:
-            groups.extend(_field(units) for units in _each(clause_units[0]))
-        elif units := [unit for units in clause_units for unit in units]:
-            groups.append(_field(units))
-    excluded_units = [unit for clause in parsed.excluded for unit in _units(clause, [])]
-    excluded = _field(excluded_units) if excluded_units else None
-    words = tuple(dict.fromkeys(term for term, whole in terms if not whole))
-    typed = (clause.text for group in parsed.groups for clause in group if not clause.phrase)
+            groups.extend(units[0])
+        elif alternatives := [unit for clause_units in units for unit in clause_units]:
+            groups.append(_any(alternatives))
+    excluded_units = [
+        unit for clause in parsed.excluded for unit in _units(clause, _Seen(), prefix_words, ())
+    ]
+    typed = (c.text for c in parsed.clauses() if not (c.phrase or c.prefix))
     exact = (term for text in typed for term in exact_terms_of(text))
     return CompiledQuery(
-        tuple(groups),
-        excluded,
-        words,
-        frozenset(term for term, _ in terms),
-        tuple(dict.fromkeys(exact)),
+        groups=tuple(groups),
+        excluded=_any(excluded_units) if excluded_units else None,
+        terms=tuple(dict.fromkeys(seen.ranked)),
+        highlight_terms=frozenset(seen.marked),
+        highlight_phrases=tuple(dict.fromkeys(seen.phrases)),
+        exact_terms=tuple(dict.fromkeys(exact)),
     )
 
 
-def _each(units: list[Unit]) -> Iterable[list[Unit]]:
-    return ([unit] for unit in units)
+def _any(queries: Sequence[wq.Query]) -> wq.Query:
+    return queries[0] if len(queries) == 1 else wq.Or(list(queries))
 
 
-def _field(units: list[Unit], field: str = SEARCH_FIELD) -> wq.Query:
-    queries = [unit(field, 1.0) for unit in units]
-    return queries[0] if len(queries) == 1 else wq.Or(queries)
-
-
-def _units(clause: Clause, seen_terms: list[tuple[str, bool]]) -> list[Unit]:
-    """The independent units of a clause: one for a phrase, one per word or compound."""
+def _units(
+    clause: Clause,
+    seen: _Seen,
+    prefix_words: PrefixWords,
+    near: Sequence[str],
+) -> list[wq.Query]:
+    """The independent units of a clause: one for a phrase or prefix, one per word or compound."""
+    field = clause.field or SEARCH_FIELD
+    if clause.prefix:
+        stems = _stems(prefix_words(clause))
+        seen.marked.extend(stems)
+        return [_any([wq.Term(field, stem) for stem in stems]) if stems else wq.NullQuery]
     terms = list(analyze(clause.text))
-    seen_terms.extend((term.text, term.whole) for term in terms)
+    parts = [term for term in terms if not term.whole]
+    seen.ranked.extend(term.text for term in parts)
     if clause.phrase:
-        parts = [term for term in terms if not term.whole]
-        return [_positional(parts)] if parts else []
-    units: list[Unit] = []
+        if len(parts) > 1:
+            seen.phrases.append(tuple((t.text, t.pos - parts[0].pos) for t in parts))
+        else:
+            seen.marked.extend(term.text for term in parts)
+        return [_positional(field, parts)] if parts else []
+    seen.marked.extend(term.text for term in terms)
+    units = _word_units(field, terms)
+    if near and len(units) == 1:
+        stems = [stem for stem in _stems(near) if stem not in {t.text for t in terms}]
+        seen.marked.extend(stems)
+        units = [_any([units[0], *(wq.Term(field, s, boost=NEAR_WORD_BOOST) for s in stems)])]
+    return units
+
+
+def _word_units(field: str, terms: list[Term]) -> list[wq.Query]:
+    units: list[wq.Query] = []
     index = 0
     while index < len(terms):
         term = terms[index]
@@ -88,28 +133,21 @@ def _units(clause: Clause, seen_terms: list[tuple[str, bool]]) -> list[Unit]:
             while index < len(terms) and terms[index].start < term.end:
                 parts.append(terms[index])
                 index += 1
-            units.append(_compound(term, parts))
+            units.append(wq.Or([wq.Term(field, term.text), _positional(field, parts)]))
         else:
-            units.append(_positional([term]))
+            units.append(wq.Term(field, term.text))
     return units
 
 
-def _compound(whole: Term, parts: list[Term]) -> Unit:
-    side_by_side = _positional(parts)
-    return lambda field, boost: wq.Or(
-        [wq.Term(field, whole.text, boost=boost), side_by_side(field, boost)]
-    )
+def _stems(words: Sequence[str]) -> list[str]:
+    return list(dict.fromkeys(stem for word in words if (stem := normalize(word))))
 
 
-def _positional(terms: list[Term]) -> Unit:
+def _positional(field: str, terms: list[Term]) -> wq.Query:
     """Terms at the same distances from each other as in the query text."""
-
-    def build(field: str, boost: float) -> wq.Query:
-        query: wq.Query = wq.Term(field, terms[0].text, boost=boost)
-        for previous, current in pairwise(terms):
-            gap = current.pos - previous.pos
-            following = wq.Term(field, current.text, boost=boost)
-            query = wq.SpanNear2([query, following], slop=gap, ordered=True, mindist=gap)
-        return query
-
-    return build
+    query: wq.Query = wq.Term(field, terms[0].text)
+    for previous, current in pairwise(terms):
+        gap = current.pos - previous.pos
+        following = wq.Term(field, current.text)
+        query = wq.SpanNear2([query, following], slop=gap, ordered=True, mindist=gap)
+    return query

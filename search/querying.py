@@ -1,13 +1,17 @@
-"""A search request to a page of hits: parse, compile, rank, cut snippets. Plain data out.
+"""A search request to a page of hits: parse, expand, compile, rank, cut snippets, count facets.
 
 Ranking: BM25F over title and body (a title word weighs ``title_weight`` body words), then the
 best candidates are reranked with bonuses for query words found close together and in the exact
-form typed (``reranking``).
-Documents containing only some of the words are always ranked too, so a whole question never
-ends with zero results because one of its words is missing. For short queries (up to
-``all_words_first_up_to`` words) documents containing every word come strictly first; for longer
-ones (questions) BM25F already favours them, and a strict rule would bury the answer under
-documents that merely repeat the question's common words (measured in ``bench/quality.py``).
+form typed (``reranking``). Documents containing only some of the words are always ranked too,
+so a whole question never ends with zero results because one of its words is missing. For
+short queries (up to ``all_words_first_up_to`` words) documents containing every word come
+strictly first; for longer ones (questions) BM25F already favours them, and a strict rule would
+bury the answer under documents that merely repeat the question's common words (measured in
+``bench/quality.py``). Equal scores go to the most recent document.
+
+When the words typed find fewer than ``typo_below`` documents, words the corpus lacks are
+completed by their close neighbours (typo tolerance), which weigh less than exact matches.
+Everything returned is plain data.
 """
 
 from __future__ import annotations
@@ -15,14 +19,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from whoosh import query as wq
-from whoosh.searching import Searcher
-
 from .errors import BadRequest
+from .facets import FacetValue, count_facets
+from .filtering import Filters, allowed_documents
 from .highlight import snippet
+from .lexicon import did_you_mean, near_words, prefix_words
 from .matching import CompiledQuery, compile_query
-from .reranking import Ranked, rerank
-from .syntax import parse
+from .ranking import by_date, by_relevance, matching_documents, newest_first_among_equals
+from .reranking import rerank
+from .store import ServedIndex
+from .syntax import Clause, ParsedQuery, parse
+
+SORTS = ("relevance", "date", "date_asc")
 
 
 @dataclass(frozen=True)
@@ -30,6 +38,8 @@ class SearchRequest:
     q: str
     page: int = 1
     per_page: int = 10
+    filters: Filters = field(default_factory=Filters)
+    sort: str = "relevance"
 
 
 @dataclass(frozen=True)
@@ -39,10 +49,12 @@ class SearchOptions:
     max_per_page: int = 100
     max_result_window: int = 10_000
     max_query_chars: int = 500
+    max_expansions: int = 512
     all_words_first_up_to: int = 3
     proximity_weight: float = 1.0
     exact_weight: float = 0.5
     rerank_depth: int = 100
+    typo_below: int = 5
     snippet_chars: int = 220
     snippet_fragments: int = 2
 
@@ -59,7 +71,7 @@ class Hit:
     url: str | None
     type: str | None
     source: str | None
-    score: float
+    score: float | None  # None when sorted by date
     snippet: str  # HTML: escaped text with <mark> around matched words
 
 
@@ -70,6 +82,10 @@ class Page:
     page: int
     per_page: int
     hits: list[Hit] = field(default_factory=list)
+    facets: dict[str, list[FacetValue]] = field(default_factory=dict)
+    suggestion: str | None = None  # the query with doubtful words corrected
+    corrected: bool = False  # typo tolerance added close words
+    sort: str = "relevance"
 
     @property
     def pages(self) -> int:
@@ -91,22 +107,70 @@ def check_request(request: SearchRequest, options: SearchOptions) -> None:
             f"page trop lointaine : seuls les {options.max_result_window} premiers résultats "
             "sont accessibles ; affinez la requête"
         )
+    if request.sort not in SORTS:
+        raise BadRequest(f"« sort » doit valoir {', '.join(SORTS)} (reçu « {request.sort[:40]} »)")
 
 
 def search(
-    searcher: Searcher, request: SearchRequest, options: SearchOptions | None = None
+    index: ServedIndex, request: SearchRequest, options: SearchOptions | None = None
 ) -> Page:
-    """Run ``request`` and return the asked page, with snippets."""
+    """Run ``request`` on the served index and return the asked page."""
     options = options or SearchOptions()
     check_request(request, options)
-    compiled = compile_query(parse(request.q))
+    searcher, vocabulary = index.searcher, index.vocabulary
+    typed = parse(request.q)
+    _refuse_leading_wildcards(typed)
+    parsed = index.thesaurus.expand(typed)
+
+    def prefixes(clause: Clause) -> list[str]:
+        return prefix_words(vocabulary, clause, options.max_expansions)
+
+    compiled = compile_query(parsed, prefixes)
     if compiled.empty:
-        raise BadRequest(
-            "la requête ne contient aucun mot à chercher (seulement des mots vides comme "
-            "« le », « de », ou de la ponctuation) : ajoutez un mot significatif"
-        )
+        raise BadRequest(_nothing_to_search(request.q))
+    allowed = allowed_documents(searcher, request.filters)
+    matched = matching_documents(searcher, compiled, allowed)
+    corrected = False
+    if len(matched) < options.typo_below and (near := near_words(vocabulary, typed)):
+        compiled = compile_query(parsed, prefixes, near)
+        matched, corrected = matching_documents(searcher, compiled, allowed), True
     end = request.page * request.per_page
-    ranked, total = _ranked(searcher, compiled, max(end, options.rerank_depth), options)
+    ranked = _ordered(index, compiled, request, options, matched, allowed, end)
+    window = ranked[end - request.per_page : end]
+    by_relevance_ = request.sort == "relevance"
+    hits = [
+        _hit(index, doc, score if by_relevance_ else None, compiled, options)
+        for _, doc, score in window
+    ]
+    return Page(
+        query=request.q,
+        total=len(matched),
+        page=request.page,
+        per_page=request.per_page,
+        hits=hits,
+        facets=count_facets(searcher, matched),
+        suggestion=did_you_mean(
+            vocabulary, request.q, typed, len(matched) < options.typo_below or corrected
+        ),
+        corrected=corrected,
+        sort=request.sort,
+    )
+
+
+def _ordered(
+    index: ServedIndex,
+    compiled: CompiledQuery,
+    request: SearchRequest,
+    options: SearchOptions,
+    matched: set[int],
+    allowed: set[int] | None,
+    end: int,
+) -> list[tuple[int, int, float]]:
+    searcher = index.searcher
+    if request.sort != "relevance":
+        return by_date(searcher, matched, end, newest_first=request.sort == "date")
+    limit = max(end, options.rerank_depth)
+    ranked = by_relevance(searcher, compiled, limit, options.all_words_first_up_to, allowed)
     ranked = rerank(
         searcher,
         compiled,
@@ -115,44 +179,35 @@ def search(
         options.proximity_weight,
         options.exact_weight,
     )
-    start = end - request.per_page
-    hits = [
-        _hit(searcher, docnum, score, compiled, options) for _, docnum, score in ranked[start:end]
-    ]
-    return Page(request.q, total, request.page, request.per_page, hits)
+    return newest_first_among_equals(searcher, ranked)
 
 
-def _ranked(
-    searcher: Searcher, compiled: CompiledQuery, limit: int, options: SearchOptions
-) -> tuple[Ranked, int]:
-    """The first ``limit`` candidates by BM25 and their total, all-words matches first.
-
-    Exclusions are part of the queries (``AndNot``) rather than Whoosh's ``mask``, whose
-    counting path tests the mask once per matching document.
-    """
-    groups = list(compiled.groups)
-    some = _without(groups[0] if len(groups) == 1 else wq.Or(groups), compiled.excluded)
-    if not 1 < len(groups) <= options.all_words_first_up_to:
-        results = searcher.search(some, limit=limit)
-        return [(0, hit.docnum, hit.score) for hit in results], len(results)
-    every = _without(wq.And(groups), compiled.excluded)
-    results = searcher.search(every, limit=limit)
-    ranked = [(0, hit.docnum, hit.score) for hit in results]
-    if len(ranked) == limit:  # full of all-words matches: only count the others
-        return ranked, sum(1 for _ in searcher.docs_for_query(some))
-    rest = searcher.search(wq.AndNot(some, every), limit=limit - len(ranked))
-    ranked += [(1, hit.docnum, hit.score) for hit in rest]
-    return ranked, len(results) + len(rest)
+def _refuse_leading_wildcards(parsed: ParsedQuery) -> None:
+    for clause in [*parsed.clauses(), *parsed.excluded]:
+        if not clause.phrase and clause.text.startswith("*") and clause.text.strip("*"):
+            raise BadRequest(
+                f"« {clause.text} » : un astérisque ne peut pas commencer un mot ; "
+                "il se place à la fin d’un début de mot (« cyber* »)"
+            )
 
 
-def _without(query: wq.Query, excluded: wq.Query | None) -> wq.Query:
-    return query if excluded is None else wq.AndNot(query, excluded)
+def _nothing_to_search(q: str) -> str:
+    if "*" in q:
+        return "« * » seul correspondrait à tous les documents : indiquez au moins un mot"
+    return (
+        "la requête ne contient aucun mot à chercher (seulement des mots vides comme "
+        "« le », « de », ou de la ponctuation) : ajoutez un mot significatif"
+    )
 
 
 def _hit(
-    searcher: Searcher, docnum: int, score: float, compiled: CompiledQuery, options: SearchOptions
+    index: ServedIndex,
+    docnum: int,
+    score: float | None,
+    compiled: CompiledQuery,
+    options: SearchOptions,
 ) -> Hit:
-    stored = searcher.stored_fields(docnum)
+    stored = index.searcher.stored_fields(docnum)
     return Hit(
         id=stored["id"],
         title=stored["title"],
@@ -160,11 +215,12 @@ def _hit(
         url=stored.get("url"),
         type=stored.get("type"),
         source=stored.get("source"),
-        score=round(float(score), 4),
+        score=None if score is None else round(float(score), 4),
         snippet=snippet(
             stored["body"],
             compiled.highlight_terms,
             options.snippet_chars,
             options.snippet_fragments,
+            compiled.highlight_phrases,
         ),
     )

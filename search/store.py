@@ -1,8 +1,9 @@
-"""Open the served generation and keep one searcher per process, reopened after a reindex.
+"""Open the served generation and keep it open in this process, reopened after a reindex.
 
-Each call to ``searcher()`` costs one ``stat`` of the ``CURRENT`` pointer: when a reindex has
+Each call to ``current()`` costs one ``stat`` of the ``CURRENT`` pointer: when a reindex has
 published a new generation (the pointer file was replaced), the new one is opened and the old
-searcher closed, so every server worker follows reindexes without a restart.
+searcher closed, so every server worker follows reindexes without a restart. What belongs to a
+generation (its vocabulary, its synonyms) is loaded from its folder on first use.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import os
 import threading
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -17,9 +19,11 @@ from whoosh import index as whoosh_index
 from whoosh.scoring import WeightingModel
 from whoosh.searching import Searcher
 
+from . import synonyms
 from .errors import IndexUnavailable
 from .generations import POINTER, read_manifest, served_generation
 from .scoring import Bm25
+from .vocabulary import Vocabulary
 
 
 @dataclass(frozen=True)
@@ -31,6 +35,27 @@ class IndexInfo:
     built_at: str | None
 
 
+class ServedIndex:
+    """One open generation: its searcher, and what else queries need from its folder."""
+
+    def __init__(self, folder: Path, searcher: Searcher) -> None:
+        self.folder = folder
+        self.searcher = searcher
+        manifest = read_manifest(folder)
+        self.info = IndexInfo(folder.name, searcher.doc_count(), manifest.get("built_at"))
+
+    @cached_property
+    def vocabulary(self) -> Vocabulary:
+        return Vocabulary.load(self.folder)
+
+    @cached_property
+    def thesaurus(self) -> synonyms.Thesaurus:
+        return synonyms.load(self.folder / synonyms.FILE)
+
+    def close(self) -> None:
+        self.searcher.close()
+
+
 class IndexStore:
     """The served index of ``index_dir`` for this process."""
 
@@ -39,32 +64,32 @@ class IndexStore:
         self.weighting = weighting or Bm25()
         self._lock = threading.Lock()
         self._stamp: tuple[int, int] | None = None
-        self._searcher: Searcher | None = None
-        self._info: IndexInfo | None = None
+        self._served: ServedIndex | None = None
 
     @classmethod
     def from_settings(cls, settings: dict[str, Any]) -> IndexStore:
         return cls(settings["index_dir"], Bm25(B=settings["bm25_b"], K1=settings["bm25_k1"]))
 
-    def searcher(self) -> Searcher:
-        """A searcher on the currently served generation (``IndexUnavailable`` if none)."""
+    def current(self) -> ServedIndex:
+        """The currently served generation (``IndexUnavailable`` if there is none)."""
         with self._lock:
             stamp = self._pointer_stamp()
-            if stamp != self._stamp or self._searcher is None:
+            if stamp != self._stamp or self._served is None:
                 self._reopen(stamp)
-            assert self._searcher is not None
-            return self._searcher
+            assert self._served is not None
+            return self._served
+
+    def searcher(self) -> Searcher:
+        return self.current().searcher
 
     def info(self) -> IndexInfo:
-        self.searcher()
-        assert self._info is not None
-        return self._info
+        return self.current().info
 
     def close(self) -> None:
         with self._lock:
-            if self._searcher is not None:
-                self._searcher.close()
-            self._searcher, self._stamp, self._info = None, None, None
+            if self._served is not None:
+                self._served.close()
+            self._served, self._stamp = None, None
 
     def _pointer_stamp(self) -> tuple[int, int]:
         try:
@@ -87,8 +112,6 @@ class IndexStore:
             raise IndexUnavailable(
                 f"impossible d’ouvrir l’index servi ({type(error).__name__}) : relancez reindex"
             ) from error
-        if self._searcher is not None:
-            self._searcher.close()
-        manifest = read_manifest(generation)
-        self._searcher, self._stamp = searcher, stamp
-        self._info = IndexInfo(generation.name, searcher.doc_count(), manifest.get("built_at"))
+        if self._served is not None:
+            self._served.close()
+        self._served, self._stamp = ServedIndex(generation, searcher), stamp

@@ -70,7 +70,7 @@ def corpus_dir(tmp_path: Path) -> Path:
 @pytest.fixture
 def index_dir(tmp_path: Path, corpus_dir: Path) -> Path:
     target = tmp_path / "index"
-    reindex([corpus_dir], target)
+    reindex([corpus_dir], target, synonyms_file=ROOT / "synonyms.txt")
     return target
 
 

@@ -44,7 +44,7 @@ def test_a_document_without_title_is_indexed_and_shown_by_its_first_words(
     body = "À titre expérimental, une tentative de médiation est obligatoire.\nSuite du texte."
     path = write_jsonl(tmp_path / "c.jsonl", [{"id": "fiche", "title": None, "body": body}])
     assert reindex([path], tmp_path / "ix").indexed == 1
-    (hit,) = search(IndexStore(tmp_path / "ix").searcher(), SearchRequest("médiation")).hits
+    (hit,) = search(IndexStore(tmp_path / "ix").current(), SearchRequest("médiation")).hits
     assert hit.title == "À titre expérimental, une tentative de médiation est obligatoire."
 
 
@@ -54,10 +54,10 @@ def test_a_new_reindex_replaces_the_served_index_and_searchers_follow(
     index_dir = tmp_path / "ix"
     reindex([corpus_dir], index_dir)
     store = IndexStore(index_dir)
-    assert search(store.searcher(), SearchRequest("spatiale")).total == 2
+    assert search(store.current(), SearchRequest("spatiale")).total == 2
     write_jsonl(corpus_dir / "docs.jsonl", DOCS[:1])
     reindex([corpus_dir], index_dir)
-    assert search(store.searcher(), SearchRequest("spatiale")).total == 1
+    assert search(store.current(), SearchRequest("spatiale")).total == 1
     assert store.info().documents == 1
     store.close()
     kept = sorted(p.name for p in (index_dir / GENERATIONS).iterdir())

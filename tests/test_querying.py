@@ -10,7 +10,7 @@ from search.store import IndexStore
 
 
 def ids(store: IndexStore, q: str) -> list[str]:
-    return [hit.id for hit in search(store.searcher(), SearchRequest(q)).hits]
+    return [hit.id for hit in search(store.current(), SearchRequest(q)).hits]
 
 
 def test_accents_apostrophes_and_case_do_not_matter(store: IndexStore) -> None:
@@ -22,7 +22,7 @@ def test_accents_apostrophes_and_case_do_not_matter(store: IndexStore) -> None:
 
 def test_a_whole_question_finds_the_answer_first(store: IndexStore) -> None:
     page = search(
-        store.searcher(), SearchRequest("Quand l'OTAN a-t-elle adopté sa politique spatiale ?")
+        store.current(), SearchRequest("Quand l'OTAN a-t-elle adopté sa politique spatiale ?")
     )
     assert page.hits[0].id == "espace-2019"
     assert page.total == 3  # partial matches follow: no zero results for a missing word
@@ -40,7 +40,7 @@ def test_documents_with_every_word_come_before_higher_scoring_partial_ones(
 
 def test_title_matches_weigh_more_than_body_matches(store: IndexStore) -> None:
     assert ids(store, "partenariat industrie")[0] == "industrie-2024"
-    scores = {h.id: h.score for h in search(store.searcher(), SearchRequest("spatiale")).hits}
+    scores = {h.id: h.score for h in search(store.current(), SearchRequest("spatiale")).hits}
     assert scores["industrie-2024"] > scores["espace-2019"]
 
 
@@ -64,31 +64,31 @@ def test_compounds_match_whole_or_as_parts(store: IndexStore) -> None:
 def test_snippets_mark_the_original_accented_words_and_escape_everything(
     store: IndexStore,
 ) -> None:
-    page = search(store.searcher(), SearchRequest("securite"))
+    page = search(store.current(), SearchRequest("securite"))
     snippets = {hit.id: hit.snippet for hit in page.hits}
     assert "<mark>sécurité</mark>" in snippets["espace-2019"]
     trap = snippets["piege"]
     assert "<script>" not in trap and "<img" not in trap
     assert "&lt;script&gt;" in trap and "&quot;&gt;&lt;img" in trap
-    page = search(store.searcher(), SearchRequest("otan"))
+    page = search(store.current(), SearchRequest("otan"))
     assert "L’<mark>OTAN</mark>" in page.hits[0].snippet + page.hits[1].snippet
 
 
 def test_queries_with_nothing_to_search_are_refused_clearly(store: IndexStore) -> None:
     for q in ["le", "?", "a-t-elle", '""', "-otan"]:
         with pytest.raises(BadRequest, match="aucun mot"):
-            search(store.searcher(), SearchRequest(q))
+            search(store.current(), SearchRequest(q))
 
 
 def test_bounds_on_pages_and_query_length(store: IndexStore) -> None:
     limits = SearchOptions()
     with pytest.raises(BadRequest, match="per_page"):
-        search(store.searcher(), SearchRequest("otan", per_page=101), limits)
+        search(store.current(), SearchRequest("otan", per_page=101), limits)
     with pytest.raises(BadRequest, match="page trop lointaine"):
-        search(store.searcher(), SearchRequest("otan", page=1001, per_page=10), limits)
+        search(store.current(), SearchRequest("otan", page=1001, per_page=10), limits)
     with pytest.raises(BadRequest, match="trop longue"):
-        search(store.searcher(), SearchRequest("otan " * 200), limits)
-    page = search(store.searcher(), SearchRequest("otan", page=50))
+        search(store.current(), SearchRequest("otan " * 200), limits)
+    page = search(store.current(), SearchRequest("otan", page=50))
     assert page.hits == [] and page.total == 2
 
 
@@ -97,6 +97,6 @@ def test_paging_splits_the_ranking_without_gaps(store: IndexStore) -> None:
     pages = [
         hit.id
         for number in (1, 2, 3, 4)
-        for hit in search(store.searcher(), SearchRequest("OTAN sécurité préfet", number, 1)).hits
+        for hit in search(store.current(), SearchRequest("OTAN sécurité préfet", number, 1)).hits
     ]
     assert pages == every

@@ -18,7 +18,7 @@ def ranked(tmp_path: Path, docs: list[dict[str, str]], q: str, **options: object
     path = write_jsonl(tmp_path / "c.jsonl", docs)
     reindex([path], tmp_path / "ix")
     store = IndexStore(tmp_path / "ix")
-    page = search(store.searcher(), SearchRequest(q), SearchOptions(**options))  # type: ignore[arg-type]
+    page = search(store.current(), SearchRequest(q), SearchOptions(**options))  # type: ignore[arg-type]
     store.close()
     return [hit.id for hit in page.hits]
 

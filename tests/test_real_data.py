@@ -20,10 +20,10 @@ def test_real_statements_index_whole_and_search_alike_in_every_spelling(
     store = IndexStore(tmp_path / "ix")
 
     def found(q: str) -> list[str]:
-        return [hit.id for hit in search(store.searcher(), SearchRequest(q, per_page=50)).hits]
+        return [hit.id for hit in search(store.current(), SearchRequest(q, per_page=50)).hits]
 
     assert found("l’OTAN") == found("l'otan") == found("OTAN") != []
     assert found("securite") == found("sécurité") != []
-    snippets = [hit.snippet for hit in search(store.searcher(), SearchRequest("securite")).hits]
+    snippets = [hit.snippet for hit in search(store.current(), SearchRequest("securite")).hits]
     assert all("<mark>sécurité</mark>" in s.lower() for s in snippets)
     store.close()

@@ -53,7 +53,17 @@ def test_page_errors_are_pages_in_french_with_the_box(client: FlaskClient) -> No
 
 def test_api_search_shape(client: FlaskClient) -> None:
     body = client.get("/api/search?q=Geoana&per_page=5").get_json()
-    assert list(body) == ["query", "total", "page", "per_page", "results"]
+    assert list(body) == [
+        "query",
+        "total",
+        "page",
+        "per_page",
+        "sort",
+        "results",
+        "facets",
+        "suggestion",
+        "corrected",
+    ]
     assert (body["query"], body["total"], body["page"], body["per_page"]) == ("Geoana", 1, 1, 5)
     (hit,) = body["results"]
     assert {"id", "title", "date", "url", "score", "snippet"} <= set(hit)

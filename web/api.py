@@ -1,17 +1,25 @@
-"""JSON API: ``GET /api/search`` answers from the same library call as the HTML page."""
+"""JSON API: the same library calls as the HTML pages, rendered as JSON."""
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Any
 
 from flask import Blueprint, current_app, request
 
+from search.documents import get_document, similar_documents
 from search.errors import BadRequest
 from search.querying import Page, search
+from search.store import IndexStore, ServedIndex
 
 from .params import search_request
 
 blueprint = Blueprint("api", __name__, url_prefix="/api")
+
+
+def _served() -> ServedIndex:
+    store: IndexStore = current_app.extensions["index_store"]
+    return store.current()
 
 
 @blueprint.get("/search")
@@ -20,9 +28,19 @@ def api_search() -> dict[str, Any]:
     search_req = search_request(request.args, settings["per_page"])
     if not search_req.q:
         raise BadRequest("paramètre « q » manquant : indiquez les mots à chercher")
-    store = current_app.extensions["index_store"]
-    page = search(store.searcher(), search_req, current_app.extensions["search_options"])
+    page = search(_served(), search_req, current_app.extensions["search_options"])
     return page_json(page)
+
+
+@blueprint.get("/documents/<path:doc_id>")
+def api_document(doc_id: str) -> dict[str, Any]:
+    return asdict(get_document(_served(), doc_id))
+
+
+@blueprint.get("/documents/<path:doc_id>/similar")
+def api_similar(doc_id: str) -> dict[str, Any]:
+    found = similar_documents(_served(), doc_id)
+    return {"id": doc_id, "results": [asdict(item) for item in found]}
 
 
 def page_json(page: Page) -> dict[str, Any]:
@@ -31,17 +49,11 @@ def page_json(page: Page) -> dict[str, Any]:
         "total": page.total,
         "page": page.page,
         "per_page": page.per_page,
-        "results": [
-            {
-                "id": hit.id,
-                "title": hit.title,
-                "date": hit.date,
-                "url": hit.url,
-                "type": hit.type,
-                "source": hit.source,
-                "score": hit.score,
-                "snippet": hit.snippet,
-            }
-            for hit in page.hits
-        ],
+        "sort": page.sort,
+        "results": [asdict(hit) for hit in page.hits],
+        "facets": {
+            name: [asdict(value) for value in values] for name, values in page.facets.items()
+        },
+        "suggestion": page.suggestion,
+        "corrected": page.corrected,
     }

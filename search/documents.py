@@ -1,0 +1,90 @@
+"""One document by its id, and the communiqués most like it.
+
+"Similar" is more-like-this: the document's most significant terms (frequent in it, rare in
+the corpus: Whoosh's Bo1 divergence model over the ``text`` field, title words weighted as
+indexed) are searched together; the document itself is left out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from whoosh import query as wq
+
+from .analysis import WeightedText
+from .errors import NotFound
+from .schema import SEARCH_FIELD, TITLE_WEIGHT
+from .store import ServedIndex
+
+KEY_TERMS = 12
+
+
+@dataclass(frozen=True)
+class DocumentView:
+    id: str
+    title: str
+    body: str
+    date: str | None = None
+    url: str | None = None
+    type: str | None = None
+    source: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+    path: str = ""
+
+
+@dataclass(frozen=True)
+class Similar:
+    id: str
+    title: str
+    date: str | None
+    type: str | None
+    source: str | None
+    score: float
+
+
+def get_document(index: ServedIndex, doc_id: str) -> DocumentView:
+    """The document ``doc_id``; ``NotFound`` when the served index has none by that id."""
+    stored = index.searcher.stored_fields(_docnum(index, doc_id))
+    return DocumentView(
+        id=stored["id"],
+        title=stored["title"],
+        body=stored["body"],
+        date=stored.get("date"),
+        url=stored.get("url"),
+        type=stored.get("type"),
+        source=stored.get("source"),
+        extra=stored.get("extra") or {},
+        path=stored.get("path") or "",
+    )
+
+
+def similar_documents(index: ServedIndex, doc_id: str, limit: int = 5) -> list[Similar]:
+    """The ``limit`` documents closest to ``doc_id`` by its key terms."""
+    searcher = index.searcher
+    docnum = _docnum(index, doc_id)
+    stored = searcher.stored_fields(docnum)
+    text = WeightedText(((stored["title"], TITLE_WEIGHT), (stored["body"], 1.0)))
+    key_terms = searcher.key_terms_from_text(SEARCH_FIELD, text, numterms=KEY_TERMS)
+    if not key_terms:
+        return []
+    query = wq.Or([wq.Term(SEARCH_FIELD, term, boost=weight) for term, weight in key_terms])
+    results = searcher.search(wq.AndNot(query, wq.Term("id", stored["id"])), limit=limit)
+    return [
+        Similar(
+            id=hit["id"],
+            title=hit["title"],
+            date=hit.get("date"),
+            type=hit.get("type"),
+            source=hit.get("source"),
+            score=round(float(hit.score), 4),
+        )
+        for hit in results
+    ]
+
+
+def _docnum(index: ServedIndex, doc_id: str) -> int:
+    docnum = index.searcher.document_number(id=doc_id)
+    if docnum is None:
+        raise NotFound(f"aucun document n’a l’identifiant « {doc_id[:100]} »")
+    return int(docnum)

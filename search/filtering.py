@@ -1,0 +1,95 @@
+"""Filters on exact values: a date range, document types, sources.
+
+Dates are given as ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``; ``from`` means the first day of the
+period given and ``to`` its last day (``to=2024-02`` ends on 29 February 2024). Types and
+sources are matched without regard to accents, case or apostrophes (``communique`` finds
+``communiqué``). A filter becomes the set of document numbers it allows, computed once per
+request.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from whoosh import query as wq
+from whoosh.searching import Searcher
+
+from .analysis import fold
+from .errors import BadRequest
+
+_PERIOD = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
+
+
+@dataclass(frozen=True)
+class Filters:
+    date_from: str | None = None  # YYYY-MM-DD, inclusive
+    date_to: str | None = None  # YYYY-MM-DD, inclusive
+    types: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
+
+    @classmethod
+    def parse(
+        cls,
+        date_from: str | None = None,
+        date_to: str | None = None,
+        types: tuple[str, ...] = (),
+        sources: tuple[str, ...] = (),
+    ) -> Filters:
+        """Filters from request values; ``BadRequest`` saying what is wrong with a date."""
+        start = period_bound(date_from, "from", last=False) if date_from else None
+        end = period_bound(date_to, "to", last=True) if date_to else None
+        if start and end and start > end:
+            raise BadRequest(f"« from » ({date_from}) est après « to » ({date_to})")
+        clean = tuple(value.strip() for value in types if value.strip())
+        return cls(start, end, clean, tuple(s.strip() for s in sources if s.strip()))
+
+    @property
+    def active(self) -> bool:
+        return bool(self.date_from or self.date_to or self.types or self.sources)
+
+
+def period_bound(text: str, name: str, last: bool) -> str:
+    """First (or last) day of the period ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``."""
+    match = _PERIOD.fullmatch(text.strip())
+    if not match:
+        raise BadRequest(
+            f"« {name} » doit être une date AAAA, AAAA-MM ou AAAA-MM-JJ (reçu « {text[:40]} »)"
+        )
+    year, month, day = (int(part) if part else None for part in match.groups())
+    assert year is not None
+    try:
+        if month is None:
+            return f"{year:04d}-12-31" if last else f"{year:04d}-01-01"
+        if day is None:
+            end = calendar.monthrange(year, month)[1] if last else 1
+            return dt.date(year, month, end).isoformat()
+        return dt.date(year, month, day).isoformat()
+    except ValueError:
+        raise BadRequest(f"« {name} » n’est pas une date qui existe (reçu « {text} »)") from None
+
+
+def allowed_documents(searcher: Searcher, filters: Filters) -> set[int] | None:
+    """Document numbers the filters allow (``None``: no filter, everything allowed)."""
+    if not filters.active:
+        return None
+    parts: list[wq.Query] = []
+    if filters.date_from or filters.date_to:
+        parts.append(wq.TermRange("date", filters.date_from, filters.date_to))
+    for field, wanted in (("type", filters.types), ("source", filters.sources)):
+        if wanted:
+            values = _indexed_values(searcher, field, wanted)
+            parts.append(wq.Or([wq.Term(field, v) for v in values]) if values else wq.NullQuery)
+    return set(searcher.docs_for_query(wq.And(parts) if len(parts) > 1 else parts[0]))
+
+
+def _indexed_values(searcher: Searcher, field: str, wanted: tuple[str, ...]) -> list[str]:
+    """The values of ``field`` in the index that equal a wanted one once folded."""
+    keys = {fold(value) for value in wanted}
+    return [value for value in searcher.lexicon(field) if fold(_text(value)) in keys]
+
+
+def _text(value: bytes | str) -> str:
+    return value.decode("utf-8") if isinstance(value, bytes) else value

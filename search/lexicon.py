@@ -1,0 +1,100 @@
+"""What the query stage asks of the corpus vocabulary: prefix words, typo neighbours, and
+"Vouliez-vous dire …?" suggestions written as in the texts (with their accents).
+
+Rules:
+- ``mot*`` needs a prefix of ``MIN_PREFIX`` letters; it covers at most ``max_expansions``
+  words (the most frequent), and a prefix covering more than ``MAX_SCANNED`` words is refused;
+- typo tolerance looks at words of 5 letters or more that the corpus lacks or barely has: one
+  edit for 5 to 8 letters, two from 9 (a swap of two letters counts as one edit);
+- a suggestion replaces such a word by a neighbour found in several times more documents
+  (for a word the corpus has at all, only when the query finds few documents).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from .analysis import fold, split_words
+from .errors import BadRequest
+from .syntax import Clause, ParsedQuery
+from .vocabulary import Candidate, Vocabulary
+
+MIN_PREFIX = 3
+MAX_SCANNED = 20_000
+RARE = 2  # a word in at most this many documents may be a typo
+NEAR_LIMIT = 5  # neighbours kept per misspelt word
+
+
+def prefix_words(vocabulary: Vocabulary, clause: Clause, max_expansions: int) -> list[str]:
+    """The folded words ``clause`` (``mot*``) covers; ``BadRequest`` when it is too vague."""
+    prefix = fold(clause.text)
+    if len(prefix) < MIN_PREFIX:
+        raise BadRequest(
+            f"« {clause.text}* » : un préfixe doit avoir au moins {MIN_PREFIX} lettres"
+        )
+    found = vocabulary.starting_with(prefix, MAX_SCANNED)
+    if len(found) > MAX_SCANNED:
+        raise BadRequest(f"« {clause.text}* » couvre trop de mots : allongez le préfixe")
+    found.sort(key=lambda candidate: -candidate.documents)
+    return [candidate.folded for candidate in found[:max_expansions]]
+
+
+def max_edits(folded: str) -> int:
+    return 0 if len(folded) < 5 else 1 if len(folded) < 9 else 2
+
+
+def near_words(vocabulary: Vocabulary, parsed: ParsedQuery) -> dict[Clause, list[str]]:
+    """For each typed word the corpus lacks or barely has, its close and more frequent words."""
+    found: dict[Clause, list[str]] = {}
+    for clause, word in _plain_words(parsed):
+        neighbours = _better_neighbours(vocabulary, fold(word))
+        if neighbours:
+            found[clause] = [candidate.folded for candidate in neighbours]
+    return found
+
+
+def did_you_mean(
+    vocabulary: Vocabulary, typed: str, parsed: ParsedQuery, few_results: bool
+) -> str | None:
+    """``typed`` with each doubtful word replaced by its best neighbour, if any was.
+
+    A word the corpus lacks is always doubtful; a rare one only when results are few (a rare
+    name is usually meant)."""
+    suggestion, changed = typed, False
+    for clause, word in _plain_words(parsed):
+        known = vocabulary.get(fold(word))
+        if known and not few_results:
+            continue
+        neighbours = _better_neighbours(vocabulary, fold(word))
+        if neighbours and clause.text in suggestion:
+            suggestion = suggestion.replace(clause.text, _rewrite(clause.text, neighbours[0]), 1)
+            changed = True
+    return suggestion if changed else None
+
+
+def _plain_words(parsed: ParsedQuery) -> list[tuple[Clause, str]]:
+    """Typed clauses that are one word (not phrases, prefixes or compounds), with that word."""
+    words = []
+    for clause in parsed.clauses():
+        if clause.phrase or clause.prefix:
+            continue
+        split = list(split_words(clause.text))
+        if len(split) == 1 and not split[0].parts:
+            words.append((clause, split[0].text))
+    return words
+
+
+def _better_neighbours(vocabulary: Vocabulary, folded: str) -> Sequence[Candidate]:
+    edits = max_edits(folded)
+    known = vocabulary.get(folded)
+    count = known.documents if known else 0
+    if not edits or count > RARE:
+        return []
+    near = vocabulary.near(folded, edits, NEAR_LIMIT * 4)
+    return [c for c in near if c.documents >= max(2, 3 * count)][:NEAR_LIMIT]
+
+
+def _rewrite(chunk: str, candidate: Candidate) -> str:
+    """The typed chunk with its word replaced by the written form (``l'Otam`` → ``l'OTAN``)."""
+    word = next(iter(split_words(chunk)))
+    return chunk[: word.start] + candidate.written + chunk[word.end :]
