@@ -19,8 +19,9 @@ from tqdm import tqdm
 from .config import load_settings
 from .corpus import Problem, corpus_files
 from .errors import SearchError
+from .filtering import Filters
 from .indexing import reindex as run_reindex
-from .querying import SearchOptions, SearchRequest, search
+from .querying import SORTS, SearchOptions, SearchRequest, search
 from .store import IndexStore
 
 MAX_PROBLEMS_SHOWN = 50
@@ -107,19 +108,43 @@ def _problem_printer() -> Callable[[Problem], None]:
 )
 @click.option("--page", default=1, show_default=True, help="Page number.")
 @click.option("--per-page", default=10, show_default=True, help="Results per page.")
+@click.option("--from", "date_from", help="First day: YYYY, YYYY-MM or YYYY-MM-DD.")
+@click.option("--to", "date_to", help="Last day: YYYY, YYYY-MM or YYYY-MM-DD.")
+@click.option("--type", "types", multiple=True, help="Document type (repeatable).")
+@click.option("--source", "sources", multiple=True, help="Source organisation (repeatable).")
+@click.option(
+    "--sort",
+    type=click.Choice(SORTS),
+    default="relevance",
+    show_default=True,
+    help="Order of the hits.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the page as JSON.")
 def search_command(
-    query: str, index_dir: Path | None, page: int, per_page: int, as_json: bool
+    query: str,
+    index_dir: Path | None,
+    page: int,
+    per_page: int,
+    date_from: str | None,
+    date_to: str | None,
+    types: tuple[str, ...],
+    sources: tuple[str, ...],
+    sort: str,
+    as_json: bool,
 ) -> None:
     """Search the index for QUERY and print the ranked hits."""
     settings = load_settings({"index_dir": index_dir})
     with error_boundary():
         store = IndexStore.from_settings(settings)
-        request = SearchRequest(query, page, per_page)
+        filters = Filters.parse(date_from, date_to, types, sources)
+        request = SearchRequest(query, page, per_page, filters, sort)
         result = search(store.current(), request, SearchOptions.from_settings(settings))
     if as_json:
         click.echo(json.dumps(asdict(result), ensure_ascii=False, indent=2))
         return
+    if result.suggestion:
+        click.echo(f"Vouliez-vous dire : {result.suggestion} ?")
     click.echo(f"{result.total} résultats — page {result.page}/{result.pages}")
     for rank, hit in enumerate(result.hits, start=(page - 1) * per_page + 1):
-        click.echo(f"{rank:>3}. [{hit.date or '—'}] {hit.title}  ({hit.score:.2f})")
+        score = f"  ({hit.score:.2f})" if hit.score is not None else ""
+        click.echo(f"{rank:>3}. [{hit.date or '—'}] {hit.title}{score}")

@@ -105,3 +105,14 @@ def test_without_an_index_the_service_says_what_to_do(tmp_path: Path) -> None:
     response = client.get("/api/search?q=otan")
     assert response.status_code == 503 and "reindex" in response.get_json()["error"]
     assert client.get("/").status_code == 503
+
+
+def test_every_api_parameter_is_documented_in_the_readme() -> None:
+    from web.params import PARAMETERS
+
+    from .conftest import ROOT
+
+    readme = (ROOT / "README.md").read_text("utf-8")
+    api_section = readme[readme.index("### `GET /api/search`") :]
+    for name in PARAMETERS:
+        assert f"| `{name}` |" in api_section, name
