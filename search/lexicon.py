@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from .analysis import fold, split_words
+from .analysis import fold, normalize, split_words
 from .errors import BadRequest
 from .syntax import Clause, ParsedQuery
 from .vocabulary import Candidate, Vocabulary
@@ -73,13 +73,13 @@ def did_you_mean(
 
 
 def _plain_words(parsed: ParsedQuery) -> list[tuple[Clause, str]]:
-    """Typed clauses that are one word (not phrases, prefixes or compounds), with that word."""
+    """Typed clauses that are one word (not a stop word, phrase, prefix or compound)."""
     words = []
     for clause in parsed.clauses():
         if clause.phrase or clause.prefix:
             continue
         split = list(split_words(clause.text))
-        if len(split) == 1 and not split[0].parts:
+        if len(split) == 1 and not split[0].parts and normalize(split[0].text):
             words.append((clause, split[0].text))
     return words
 

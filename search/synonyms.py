@@ -82,7 +82,7 @@ class Thesaurus:
             others = self.alternatives(_key(text))
             if others:
                 typed = clauses[0] if size == 1 else Clause(text, phrase=True)
-                extra = tuple(Clause(o, phrase=len(_key(o)) > 1) for o in others)
+                extra = tuple(Clause(o, phrase=_is_phrase(o)) for o in others)
                 return size, (typed, *extra)
         return 1, groups[index]
 
@@ -90,7 +90,12 @@ class Thesaurus:
         if clause.prefix or clause.field:
             return (clause,)
         others = self.alternatives(_key(clause.text))
-        return (clause, *(Clause(o, phrase=len(_key(o)) > 1) for o in others))
+        return (clause, *(Clause(o, phrase=_is_phrase(o)) for o in others))
+
+
+def _is_phrase(expression: str) -> bool:
+    """Several words (with spaces) are a phrase; one written word, even a compound, is not."""
+    return len(expression.split()) > 1
 
 
 def load(path: Path) -> Thesaurus:

@@ -162,6 +162,7 @@ def test_suggestions_are_written_as_in_the_texts(served: ServedIndex, api: Flask
     assert search(served, SearchRequest("secruité Jeux")).suggestion == "sécurité Jeux"
     assert search(served, SearchRequest("l'Ottan")).suggestion is None  # too short to guess
     assert search(served, SearchRequest("sécurité")).suggestion is None
+    assert search(served, SearchRequest("Quand la sécurité ?")).suggestion is None  # stop words
     body = api_get(api, q="Geoanna")[1]
     assert body["suggestion"] == "Geoană" and body["corrected"] is True
     html = api.get("/?q=secruit%C3%A9").get_data(as_text=True)
