@@ -7,6 +7,7 @@ indexed) are searched together; the document itself is left out.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -14,10 +15,12 @@ from whoosh import query as wq
 
 from .analysis import WeightedText
 from .errors import NotFound
+from .highlight import highlight_all
 from .schema import SEARCH_FIELD, TITLE_WEIGHT
 from .store import ServedIndex
 
 KEY_TERMS = 12
+_PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 
 
 @dataclass(frozen=True)
@@ -57,6 +60,14 @@ def get_document(index: ServedIndex, doc_id: str) -> DocumentView:
         extra=stored.get("extra") or {},
         path=stored.get("path") or "",
     )
+
+
+def marked_paragraphs(
+    doc: DocumentView, terms: frozenset[str], phrases: tuple[Any, ...] = ()
+) -> list[str]:
+    """The body as HTML paragraphs: escaped, with the given terms and phrases marked."""
+    html = highlight_all(doc.body, terms, phrases)
+    return [" ".join(part.split()) for part in _PARAGRAPH_BREAK.split(html) if part.strip()]
 
 
 def similar_documents(index: ServedIndex, doc_id: str, limit: int = 5) -> list[Similar]:

@@ -29,8 +29,10 @@ from .ranking import by_date, by_relevance, matching_documents, newest_first_amo
 from .reranking import rerank
 from .store import ServedIndex
 from .syntax import Clause, ParsedQuery, parse
+from .timeline import Bar, timeline
 
 SORTS = ("relevance", "date", "date_asc")
+MAX_MARKED_QUERY = 500
 
 
 @dataclass(frozen=True)
@@ -83,6 +85,7 @@ class Page:
     per_page: int
     hits: list[Hit] = field(default_factory=list)
     facets: dict[str, list[FacetValue]] = field(default_factory=dict)
+    timeline: list[Bar] = field(default_factory=list)  # matches per year or month
     suggestion: str | None = None  # the query with doubtful words corrected
     corrected: bool = False  # typo tolerance added close words
     sort: str = "relevance"
@@ -149,12 +152,25 @@ def search(
         per_page=request.per_page,
         hits=hits,
         facets=count_facets(searcher, matched),
+        timeline=timeline(searcher, matched),
         suggestion=did_you_mean(
             vocabulary, request.q, typed, len(matched) < options.typo_below or corrected
         ),
         corrected=corrected,
         sort=request.sort,
     )
+
+
+def highlighting(index: ServedIndex, q: str) -> tuple[frozenset[str], tuple[Any, ...]]:
+    """The terms and phrases ``q`` marks in a text (nothing when ``q`` cannot be searched)."""
+    def prefixes(clause: Clause) -> list[str]:
+        return prefix_words(index.vocabulary, clause, SearchOptions.max_expansions)
+
+    try:
+        compiled = compile_query(index.thesaurus.expand(parse(q[:MAX_MARKED_QUERY])), prefixes)
+    except BadRequest:
+        return frozenset(), ()
+    return compiled.highlight_terms, compiled.highlight_phrases
 
 
 def _ordered(

@@ -17,7 +17,7 @@ from search.store import IndexStore
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
-    from . import api, errors, views
+    from . import api, errors, headers, views
 
     app = Flask(__name__)
     settings = load_settings(config)
@@ -29,5 +29,6 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(views.blueprint)
     app.register_blueprint(api.blueprint)
     errors.register(app)
+    headers.register(app)
     views.register_filters(app)
     return app

@@ -7,14 +7,18 @@ from typing import Any
 
 from flask import Blueprint, current_app, request
 
+from search import __version__
 from search.documents import get_document, similar_documents
 from search.errors import BadRequest
 from search.querying import Page, search
 from search.store import IndexStore, ServedIndex
+from search.suggest import suggest
 
+from .openapi import openapi_document
 from .params import search_request
 
 blueprint = Blueprint("api", __name__, url_prefix="/api")
+MAX_SUGGEST_CHARS = 100
 
 
 def _served() -> ServedIndex:
@@ -30,6 +34,35 @@ def api_search() -> dict[str, Any]:
         raise BadRequest("paramètre « q » manquant : indiquez les mots à chercher")
     page = search(_served(), search_req, current_app.extensions["search_options"])
     return page_json(page)
+
+
+@blueprint.get("/suggest")
+def api_suggest() -> dict[str, Any]:
+    typed = request.args.get("q", "")
+    if not typed.strip():
+        raise BadRequest("paramètre « q » manquant : indiquez le début d’un mot")
+    if len(typed) > MAX_SUGGEST_CHARS:
+        raise BadRequest(
+            f"« q » trop long pour des suggestions ({MAX_SUGGEST_CHARS} caractères au plus)"
+        )
+    return asdict(suggest(_served(), typed))
+
+
+@blueprint.get("/health")
+def api_health() -> dict[str, Any]:
+    info = _served().info
+    return {
+        "status": "ok",
+        "documents": info.documents,
+        "generation": info.generation,
+        "built_at": info.built_at,
+        "version": __version__,
+    }
+
+
+@blueprint.get("/openapi.json")
+def api_openapi() -> dict[str, Any]:
+    return openapi_document()
 
 
 @blueprint.get("/documents/<path:doc_id>")

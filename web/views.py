@@ -8,15 +8,18 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from dataclasses import replace
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import Blueprint, Flask, current_app, render_template, request, url_for
+from flask import Blueprint, Flask, Response, current_app, render_template, request, url_for
 from werkzeug.datastructures import MultiDict
 
-from search.querying import Page, search
+from search.documents import get_document, marked_paragraphs, similar_documents
+from search.errors import BadRequest
+from search.querying import Page, highlighting, search
 
-from .params import search_request
+from .params import PARAMETERS, search_request
 
 blueprint = Blueprint("views", __name__)
 
@@ -25,6 +28,7 @@ MONTHS = (
     "juillet", "août", "septembre", "octobre", "novembre", "décembre",
 )  # fmt: skip
 PAGE_LINKS = 2  # pages shown on each side of the current one
+FEED_ENTRIES = 20
 SORT_LABELS = {"relevance": "pertinence", "date": "plus récents", "date_asc": "plus anciens"}
 FACET_LABELS = {"year": "Année", "type": "Type", "source": "Source"}
 
@@ -49,9 +53,57 @@ def index() -> str:
         active=_active_filters(),
         sorts=[(key, label, _url(sort=key)) for key, label in SORT_LABELS.items()],
         suggestion_url=_url(q=page.suggestion) if page.suggestion else None,
+        timeline=_timeline(page),
+        feed_url=url_for("views.feed") + "?" + _encode(_without_paging()),
+        document_query=_encode(MultiDict({"q": search_req.q})),
         hidden=_hidden_fields(),
         args=request.args,
     )
+
+
+@blueprint.get("/documents/<path:doc_id>")
+def document(doc_id: str) -> str:
+    served = current_app.extensions["index_store"].current()
+    doc = get_document(served, doc_id)
+    q = request.args.get("q", "")
+    terms, phrases = highlighting(served, q) if q.strip() else (frozenset(), ())
+    back = url_for("views.index", **_kept_search_args()) if q.strip() else None
+    return render_template(
+        "document.html",
+        doc=doc,
+        paragraphs=marked_paragraphs(doc, terms, phrases),
+        similar=similar_documents(served, doc.id),
+        q=q,
+        back=back,
+    )
+
+
+@blueprint.get("/feed")
+def feed() -> Response:
+    """Atom feed of a search, newest first, with the same parameters as the results page."""
+    settings = current_app.config["SEARCH_SETTINGS"]
+    search_req = search_request(request.args, settings["per_page"])
+    if not search_req.q:
+        raise BadRequest("paramètre « q » manquant : indiquez les mots à suivre")
+    newest = replace(search_req, sort="date", page=1, per_page=FEED_ENTRIES)
+    page = search(
+        current_app.extensions["index_store"].current(),
+        newest,
+        current_app.extensions["search_options"],
+    )
+    xml = render_template(
+        "feed.xml",
+        page=page,
+        updated=max((hit.date for hit in page.hits if hit.date), default="2000-01-01"),
+        self_url=request.url,
+        html_url=url_for("views.index", _external=True, **_kept_search_args()),
+    )
+    return Response(xml, mimetype="application/atom+xml")
+
+
+def _kept_search_args() -> dict[str, Any]:
+    """The search parameters of this request, to link back to the results."""
+    return {name: request.args.getlist(name) for name in PARAMETERS if name in request.args}
 
 
 def _url(**changes: Any) -> str:
@@ -80,6 +132,30 @@ def _links(page: Page) -> dict[str, object]:
         "next": _url(page=page.page + 1) if page.page < page.pages else None,
         "nearby": [(number, _url(page=number)) for number in range(low, high + 1)],
     }
+
+
+def _without_paging() -> MultiDict[str, str]:
+    args = MultiDict(request.args)
+    for name in ("page", "per_page", "sort"):
+        args.pop(name, None)
+    return args
+
+
+def _timeline(page: Page) -> dict[str, Any]:
+    """Bars of the SVG chart: height in percent of the tallest, and the URL filtering on each."""
+    tallest = max((bar.count for bar in page.timeline), default=0)
+    bars = [
+        {
+            "label": bar.label,
+            "count": bar.count,
+            "height": (height := round(60 * bar.count / tallest, 2) if tallest else 0),
+            "y": round(60 - height, 2),
+            "url": _url(**{"from": bar.period, "to": bar.period}) if bar.count else None,
+        }
+        for bar in page.timeline
+    ]
+    monthly = any("-" in bar.period for bar in page.timeline)
+    return {"bars": bars, "width": max(1, len(bars)), "unit": "mois" if monthly else "année"}
 
 
 def _facet_links(page: Page) -> list[dict[str, Any]]:

@@ -1,0 +1,51 @@
+"""The timeline above the results: how many matching documents per year, or per month when
+they span at most two years. Each bar carries the period filter that shows only its documents.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from whoosh.searching import Searcher
+
+MONTHS = ("janv.", "févr.", "mars", "avr.", "mai", "juin",
+          "juil.", "août", "sept.", "oct.", "nov.", "déc.")  # fmt: skip
+MONTHLY_UP_TO_YEARS = 2
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str  # "2024" or "févr. 2024"
+    period: str  # the from/to value selecting it: "2024" or "2024-02"
+    count: int
+
+
+def timeline(searcher: Searcher, docnums: Iterable[int]) -> list[Bar]:
+    """Bars in time order, with empty periods between the first and the last shown as 0."""
+    dates = searcher.reader().column_reader("date")
+    months = Counter(value[:7] for value in (dates[doc] for doc in docnums) if value)
+    if not months:
+        return []
+    first, last = min(months), max(months)
+    if int(last[:4]) - int(first[:4]) < MONTHLY_UP_TO_YEARS:
+        return [Bar(_month_label(m), m, months.get(m, 0)) for m in _month_range(first, last)]
+    years: Counter[str] = Counter()
+    for month, count in months.items():
+        years[month[:4]] += count
+    span = range(int(first[:4]), int(last[:4]) + 1)
+    return [Bar(str(y), str(y), years.get(str(y), 0)) for y in span]
+
+
+def _month_range(first: str, last: str) -> list[str]:
+    year, month = int(first[:4]), int(first[5:7])
+    found = []
+    while f"{year:04d}-{month:02d}" <= last:
+        found.append(f"{year:04d}-{month:02d}")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return found
+
+
+def _month_label(month: str) -> str:
+    return f"{MONTHS[int(month[5:7]) - 1]} {month[:4]}"
