@@ -8,24 +8,23 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
 
 import click
-from tqdm import tqdm
 
 from .config import load_settings
-from .corpus import Problem, corpus_files
+from .corpus import corpus_files
 from .errors import SearchError
 from .filtering import Filters
 from .indexing import reindex as run_reindex
+from .progress import Progress
 from .querying import SORTS, SearchOptions, SearchRequest, search
 from .store import IndexStore
 
-MAX_PROBLEMS_SHOWN = 50
-EXIT_CODES = {400: 2, 404: 3, 409: 75, 503: 69}
+EXIT_CODES = {400: 2, 404: 3, 409: 75, 503: 69, 507: 74}
 
 
 @contextmanager
@@ -47,54 +46,40 @@ def error_boundary() -> Iterator[None]:
     default=None,
     help="Index folder (default: COMMUNIQUES_INDEX_DIR or ./index).",
 )
-def reindex(paths: tuple[Path, ...], index_dir: Path | None) -> None:
+@click.option("--full", is_flag=True, help="Rebuild everything instead of only the changes.")
+@click.option("--strict", is_flag=True, help="Fail, keeping the served index, on any problem.")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+def reindex(
+    paths: tuple[Path, ...], index_dir: Path | None, full: bool, strict: bool, as_json: bool
+) -> None:
     """Build the index from PATHS (files or folders; default: ./corpus) and publish it.
 
-    Reads .jsonl, .jsonl.gz, .md, .markdown and .txt files. Unreadable lines and files are
-    reported as path:line: reason and skipped. The served index is replaced in one atomic step
-    once the new one is complete; searches keep working during the whole run.
+    Reads .jsonl, .jsonl.gz, .md, .markdown, .txt, .html and .htm files. Unreadable lines and
+    files are reported as path:line: reason and skipped (--strict: the run fails instead).
+    Only new, changed and removed documents are processed unless --full is given. The served
+    index is replaced in one atomic step once the new one is complete and synced; searches
+    keep working during the whole run.
     """
     settings = load_settings({"index_dir": index_dir})
     sources = list(paths) or [Path(settings["corpus"])]
     with error_boundary():
         total = sum(path.stat().st_size for path in corpus_files(sources))
-        with _progress(total) as bar:
+        with Progress(total) as progress:
             report = run_reindex(
                 sources,
                 settings["index_dir"],
-                bar.update,
-                _problem_printer(),
+                progress.read,
+                progress.problem,
                 title_weight=settings["title_weight"],
                 synonyms_file=settings["synonyms"],
+                full=full,
+                strict=strict,
+                on_document=progress.document,
             )
-    hidden = report.skipped - MAX_PROBLEMS_SHOWN
-    if hidden > 0:
-        click.echo(f"… et {hidden} autres problèmes", err=True)
-    click.echo(report.summary())
-
-
-def _progress(total: int) -> tqdm:
-    return tqdm(
-        total=total,
-        unit="o",
-        unit_scale=True,
-        unit_divisor=1024,
-        desc="indexation",
-        disable=not sys.stderr.isatty(),
-        file=sys.stderr,
-    )
-
-
-def _problem_printer() -> Callable[[Problem], None]:
-    shown = 0
-
-    def show(problem: Problem) -> None:
-        nonlocal shown
-        shown += 1
-        if shown <= MAX_PROBLEMS_SHOWN:
-            tqdm.write(f"ignoré : {problem}", file=sys.stderr)
-
-    return show
+    if as_json:
+        click.echo(json.dumps(report.as_json(), ensure_ascii=False))
+    else:
+        click.echo(report.summary())
 
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})

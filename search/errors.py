@@ -41,6 +41,12 @@ class IndexBusy(SearchError):
     status = 409
 
 
+class IndexWriteError(SearchError):
+    """The new index could not be written (disk full, read-only folder); the served one stays."""
+
+    status = 507
+
+
 class CorpusError(SearchError):
     """The corpus given to reindex cannot be used at all (missing path, nothing readable)."""
 

@@ -1,9 +1,16 @@
 """Build a new index generation from a corpus and publish it (the ``reindex`` stage).
 
-Promises: the served index is never touched until the new generation is complete and synced
-(see ``generations``); only one reindex runs at a time (see ``locking``); every document that
-is not indexed is reported as a ``Problem`` with its place; a duplicate id keeps the first
-document read and reports the later one.
+Promises:
+- the served index is never touched until the new generation is complete and synced (see
+  ``generations``); a failure of any kind (a crash, ``kill -9``, a full disk, a read-only
+  folder) leaves the served index whole, and the next run starts cleanly;
+- only one reindex runs at a time (see ``locking``);
+- incremental by default: the previous generation is the starting point and only new, changed
+  and vanished documents are written (see ``writing``); ``full=True`` rebuilds from nothing,
+  and so does a change of index format or of the title weight;
+- every document not indexed is reported as a ``Problem`` with its place and counted by kind;
+  with ``strict=True`` any problem fails the run before the served index changes; a
+  duplicate id keeps the first document read and reports the later one.
 """
 
 from __future__ import annotations
@@ -16,133 +23,164 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from whoosh import index as whoosh_index
-
 from . import __version__, synonyms
-from .analysis import WeightedText
-from .corpus import Document, Problem, corpus_files, read_corpus
-from .corpus.model import display_title
-from .errors import CorpusError
-from .generations import new_generation, prune, publish, write_manifest
+from .corpus import Problem, corpus_files
+from .errors import CorpusError, IndexWriteError
+from .generations import (
+    new_generation,
+    prune,
+    publish,
+    read_manifest,
+    served_generation,
+    write_manifest,
+)
 from .locking import WriterLock
-from .schema import TITLE_WEIGHT, build_schema
-from .vocabulary import VocabularyBuilder
-
-WRITER_MEMORY_MB = 256
+from .schema import SCHEMA_VERSION, TITLE_WEIGHT
+from .writing import Changes, write_corpus
 
 
 @dataclass
 class ReindexReport:
     """What a reindex did, as plain data (the CLI prints it, tests read it)."""
 
-    indexed: int = 0
+    generation: str = ""
+    mode: str = "full"  # or "incremental"
+    indexed: int = 0  # documents in the new generation
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    deleted: int = 0
     skipped: int = 0
+    skipped_by_reason: dict[str, int] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     seconds: float = 0.0
-    generation: str = ""
+    index_bytes: int = 0
 
     def summary(self) -> str:
-        return (
-            f"{self.indexed} documents indexés, {self.skipped} ignorés, "
-            f"{self.seconds:.1f} s (génération {self.generation})"
+        details = (
+            f" ({self.added} ajoutés, {self.updated} modifiés, {self.deleted} supprimés, "
+            f"{self.unchanged} inchangés)"
+            if self.mode == "incremental"
+            else ""
         )
+        return (
+            f"{self.indexed} documents indexés{details}, {self.skipped} ignorés, "
+            f"{self.seconds:.1f} s (génération {self.generation}, {self.mode})"
+        )
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "generation": self.generation,
+            "mode": self.mode,
+            "indexed": self.indexed,
+            "added": self.added,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "deleted": self.deleted,
+            "skipped": self.skipped,
+            "skipped_by_reason": self.skipped_by_reason,
+            "seconds": round(self.seconds, 3),
+            "index_bytes": self.index_bytes,
+        }
 
 
 def reindex(
     paths: Iterable[str | Path],
     index_dir: str | Path,
     on_bytes: Callable[[int], object] = lambda n: None,
-    on_problem: Callable[[Problem], None] = lambda p: None,
+    on_problem: Callable[[Problem], object] = lambda p: None,
     title_weight: float = TITLE_WEIGHT,
     synonyms_file: str | Path = synonyms.FILE,
+    full: bool = False,
+    strict: bool = False,
+    on_document: Callable[[], object] = lambda: None,
 ) -> ReindexReport:
-    """Index every document under ``paths`` into a new generation of ``index_dir``.
-
-    The generation also gets the corpus vocabulary and a copy of ``synonyms_file``.
+    """Index every document under ``paths`` into a new generation of ``index_dir`` and
+    publish it. The generation also gets the corpus vocabulary and a copy of ``synonyms_file``.
     """
     started = time.perf_counter()
     files = corpus_files(paths)
     if not files:
-        raise CorpusError("aucun fichier de corpus trouvé (.jsonl, .jsonl.gz, .md, .txt)")
+        raise CorpusError("aucun fichier de corpus trouvé (.jsonl, .jsonl.gz, .md, .txt, .html)")
     index_dir = Path(index_dir)
-    with WriterLock(index_dir):
-        prune(index_dir)
-        generation = new_generation(index_dir)
-        try:
-            report = _build(generation, files, on_bytes, on_problem, title_weight)
-            synonyms.copy_into(Path(synonyms_file), generation)
-            write_manifest(generation, {**_manifest(report, files), "title_weight": title_weight})
-            publish(index_dir, generation)
-        except BaseException:
-            shutil.rmtree(generation, ignore_errors=True)
-            raise
-        prune(index_dir)
+    try:
+        with WriterLock(index_dir):
+            prune(index_dir)
+            base = None if full else _reusable(served_generation(index_dir), title_weight)
+            report = _new_generation(
+                index_dir, base, files, title_weight, synonyms_file, strict,
+                (on_bytes, on_document, on_problem),
+            )  # fmt: skip
+            prune(index_dir)
+    except OSError as error:
+        raise IndexWriteError(
+            f"écriture impossible dans « {index_dir} » ({error.strerror or error}) : disque plein "
+            "ou dossier en lecture seule ? L’index servi est conservé"
+        ) from error
     report.seconds = time.perf_counter() - started
     return report
 
 
-def _build(
-    generation: Path,
+def _new_generation(
+    index_dir: Path,
+    base: Path | None,
     files: list[Path],
-    on_bytes: Callable[[int], object],
-    on_problem: Callable[[Problem], None],
     title_weight: float,
+    synonyms_file: str | Path,
+    strict: bool,
+    callbacks: tuple[Callable[[int], object], Callable[[], object], Callable[[Problem], object]],
 ) -> ReindexReport:
-    report = ReindexReport(generation=generation.name)
-    seen: dict[str, str] = {}
-    vocabulary = VocabularyBuilder()
-    writer = whoosh_index.create_in(generation, build_schema()).writer(limitmb=WRITER_MEMORY_MB)
+    generation = new_generation(index_dir)
     try:
-        for item in read_corpus(files, on_bytes):
-            if isinstance(item, Document) and item.id in seen:
-                item = Problem(item.path, f"id en double « {item.id} » (gardé : {seen[item.id]})")
-            if isinstance(item, Problem):
-                report.skipped += 1
-                report.problems.append(item)
-                on_problem(item)
-                continue
-            seen[item.id] = item.path
-            fields = document_fields(item, title_weight)
-            writer.add_document(**fields)
-            vocabulary.add_document(fields["text"].words)
-            report.indexed += 1
-        if not report.indexed:
-            raise CorpusError("aucun document lisible dans le corpus ; l’index servi est conservé")
+        changes = write_corpus(generation, base, files, title_weight, *callbacks)
+        if strict and changes.problems:
+            raise CorpusError(
+                f"{len(changes.problems)} problème(s) dans le corpus et --strict demandé : "
+                "l’index servi est conservé"
+            )
+        synonyms.copy_into(Path(synonyms_file), generation)
+        report = _report(generation, base, changes)
+        write_manifest(generation, _manifest(report, files, title_weight))
+        publish(index_dir, generation)
     except BaseException:
-        writer.cancel()
+        shutil.rmtree(generation, ignore_errors=True)
         raise
-    writer.commit()
-    vocabulary.save(generation)
     return report
 
 
-def document_fields(doc: Document, title_weight: float = TITLE_WEIGHT) -> dict[str, Any]:
-    """The Whoosh fields of a document (absent values are left out, as Whoosh requires)."""
-    fields: dict[str, Any] = {
-        "id": doc.id,
-        "text": WeightedText(((doc.title or "", title_weight), (doc.body, 1.0))),
-        "title": doc.title or "",
-        "_stored_title": display_title(doc),
-        "body": doc.body,
-        "path": doc.path,
-        "url": doc.url,
-        "extra": doc.extra or None,
-    }
-    if doc.date:
-        fields["date"] = doc.date
-        fields["year"] = doc.date[:4]
-    if doc.type:
-        fields["type"] = doc.type
-    if doc.source:
-        fields["source"] = doc.source
-    return fields
+def _reusable(served: Path | None, title_weight: float) -> Path | None:
+    """The served generation, if a new one can start from it (same format and weights)."""
+    if served is None or not served.is_dir():
+        return None
+    manifest = read_manifest(served)
+    same = manifest.get("schema") == SCHEMA_VERSION and manifest.get("title_weight") == title_weight
+    return served if same else None
 
 
-def _manifest(report: ReindexReport, files: list[Path]) -> dict[str, Any]:
+def _report(generation: Path, base: Path | None, changes: Changes) -> ReindexReport:
+    return ReindexReport(
+        generation=generation.name,
+        mode="incremental" if base is not None else "full",
+        indexed=changes.documents,
+        added=changes.added,
+        updated=changes.updated,
+        unchanged=changes.unchanged,
+        deleted=changes.deleted,
+        skipped=len(changes.problems),
+        skipped_by_reason=dict(changes.by_kind),
+        problems=changes.problems,
+        index_bytes=sum(p.stat().st_size for p in generation.iterdir() if p.is_file()),
+    )
+
+
+def _manifest(report: ReindexReport, files: list[Path], title_weight: float) -> dict[str, Any]:
     return {
         "documents": report.indexed,
         "skipped": report.skipped,
         "built_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "version": __version__,
+        "schema": SCHEMA_VERSION,
+        "title_weight": title_weight,
+        "mode": report.mode,
         "sources": [str(path) for path in files],
     }

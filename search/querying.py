@@ -163,6 +163,7 @@ def search(
 
 def highlighting(index: ServedIndex, q: str) -> tuple[frozenset[str], tuple[Any, ...]]:
     """The terms and phrases ``q`` marks in a text (nothing when ``q`` cannot be searched)."""
+
     def prefixes(clause: Clause) -> list[str]:
         return prefix_words(index.vocabulary, clause, SearchOptions.max_expansions)
 

@@ -16,6 +16,7 @@ from whoosh.fields import ID, STORED, TEXT, Schema
 
 from .analysis import FrenchAnalyzer
 
+SCHEMA_VERSION = 2  # raise when fields change: an index of another version is rebuilt in full
 SEARCH_FIELD = "text"
 TITLE_WEIGHT = 3.0  # default weight of a title word against a body word (the title_weight setting)
 
@@ -27,6 +28,7 @@ def build_schema() -> Schema:
         text=TEXT(analyzer=analyzer, chars=True),
         title=TEXT(analyzer=analyzer, stored=True),
         body=STORED(),
+        untitled=STORED(),
         date=ID(stored=True, sortable=True),
         year=ID(sortable=True),
         type=ID(stored=True, sortable=True),

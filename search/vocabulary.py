@@ -1,9 +1,11 @@
 """The corpus's words as written, for prefix search, typo tolerance and suggestions.
 
 Built by ``reindex`` from the words the analyzer saw (stop words and numbers left out) and
-saved in the generation as ``vocabulary.tsv.gz``: one line per folded form (``securite``) with
-the written form most documents use (``sécurité``) and the number of documents containing it.
-Loaded once per generation by the server; lookups are a bisection or a C++ edit-distance scan.
+saved in the generation twice: ``words.tsv.gz`` counts the documents of every written form
+(so an incremental reindex can add and remove documents), and ``vocabulary.tsv.gz`` has one
+line per folded form (``securite``) with the written form to show (``sécurité``) and the
+number of documents containing it. The server loads the second once per generation; lookups
+are a bisection or a C++ edit-distance scan.
 """
 
 from __future__ import annotations
@@ -22,24 +24,41 @@ from rapidfuzz.distance import OSA
 from .analysis import STOP_WORDS, fold
 
 FILE = "vocabulary.tsv.gz"
+WORDS_FILE = "words.tsv.gz"
 
 
 class VocabularyBuilder:
     """Counts, for every written form, the documents it appears in."""
 
-    def __init__(self) -> None:
-        self._documents: Counter[str] = Counter()
+    def __init__(self, documents: Counter[str] | None = None) -> None:
+        self._documents: Counter[str] = documents or Counter()
+
+    @classmethod
+    def load(cls, folder: Path) -> VocabularyBuilder:
+        """The counts saved in generation ``folder`` (to update them incrementally)."""
+        counts: Counter[str] = Counter()
+        with gzip.open(folder / WORDS_FILE, "rt", encoding="utf-8") as lines:
+            for line in lines:
+                written, count = line.rstrip("\n").rsplit("\t", 1)
+                counts[written] = int(count)
+        return cls(counts)
 
     def add_document(self, words: Iterable[str]) -> None:
         self._documents.update(set(words))
 
+    def remove_document(self, words: Iterable[str]) -> None:
+        self._documents.subtract(set(words))
+
     def save(self, folder: Path) -> None:
         forms: dict[str, Counter[str]] = {}
-        for written, count in self._documents.items():
-            key = fold(written)
-            if len(key) < 2 or key.isdigit() or key in STOP_WORDS:
-                continue
-            forms.setdefault(key, Counter())[written] = count
+        with gzip.open(folder / WORDS_FILE, "wt", encoding="utf-8", compresslevel=3) as out:
+            for written, count in sorted(self._documents.items()):
+                if count <= 0 or "\t" in written or "\n" in written:
+                    continue
+                out.write(f"{written}\t{count}\n")
+                key = fold(written)
+                if len(key) >= 2 and not key.isdigit() and key not in STOP_WORDS:
+                    forms.setdefault(key, Counter())[written] = count
         with gzip.open(folder / FILE, "wt", encoding="utf-8", compresslevel=3) as out:
             for key in sorted(forms):
                 out.write(f"{key}\t{usual_form(forms[key])}\t{sum(forms[key].values())}\n")

@@ -1,9 +1,10 @@
 """Corpus reading: paths (files or folders) to a stream of documents and problems.
 
 Formats by file name: ``*.jsonl`` and ``*.jsonl.gz`` (one document per line), ``*.md``,
-``*.markdown`` and ``*.txt`` (one document per file, front matter). Folders are walked in sorted
-order; files named ``README*`` and files of other formats inside a folder are left alone.
-A file named explicitly must be of a known format.
+``*.markdown`` and ``*.txt`` (one document per file, front matter), ``*.html`` and ``*.htm``
+(one press release per page). Folders are walked in sorted order; files named ``README*`` and
+files of other formats inside a folder are left alone. A file named explicitly must be of a
+known format.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from ..errors import CorpusError
+from .html import read_html
 from .jsonl import read_jsonl
 from .markdown import read_markdown
 from .model import Document, Problem
@@ -20,10 +22,11 @@ __all__ = ["Document", "Problem", "corpus_files", "read_corpus"]
 
 JSONL_SUFFIXES = (".jsonl", ".jsonl.gz")
 TEXT_SUFFIXES = (".md", ".markdown", ".txt")
+HTML_SUFFIXES = (".html", ".htm")
 
 
 def _is_known(path: Path) -> bool:
-    return path.name.endswith(JSONL_SUFFIXES + TEXT_SUFFIXES)
+    return path.name.endswith(JSONL_SUFFIXES + TEXT_SUFFIXES + HTML_SUFFIXES)
 
 
 def corpus_files(paths: Iterable[str | Path]) -> list[Path]:
@@ -48,14 +51,19 @@ def read_corpus(
         try:
             yield from _read_file(path, on_bytes)
         except OSError as error:
-            yield Problem(str(path), f"fichier illisible ({error.strerror or error})")
+            yield Problem(str(path), f"fichier illisible ({error.strerror or error})", "unreadable")
 
 
 def _read_file(path: Path, on_bytes: Callable[[int], object]) -> Iterator[Document | Problem]:
     if path.name.endswith(JSONL_SUFFIXES):
         yield from read_jsonl(path, on_bytes)
-    elif path.name.endswith(TEXT_SUFFIXES):
-        yield read_markdown(path)
+    elif path.name.endswith(TEXT_SUFFIXES + HTML_SUFFIXES):
+        html = path.name.endswith(HTML_SUFFIXES)
+        yield read_html(path) if html else read_markdown(path)
         on_bytes(path.stat().st_size)
     else:
-        yield Problem(str(path), "format inconnu (attendu .jsonl, .jsonl.gz, .md, .markdown, .txt)")
+        yield Problem(
+            str(path),
+            "format inconnu (attendu .jsonl, .jsonl.gz, .md, .markdown, .txt, .html, .htm)",
+            "unknown_format",
+        )

@@ -1,8 +1,8 @@
 """Read JSON Lines corpora (``.jsonl`` or ``.jsonl.gz``), one document per line, streamed.
 
-Promises: a bad line (not UTF-8, not JSON, not an object, missing fields) becomes a ``Problem``
-at ``path:line`` and the next line is read; a damaged gzip stream ends the file with a problem.
-``on_bytes`` receives the number of bytes of the file consumed since the last call.
+Promises: a bad line (not UTF-8, not JSON, not an object, missing fields, too large) becomes a
+``Problem`` at ``path:line`` and the next line is read; a damaged gzip stream ends the file with
+a problem. ``on_bytes`` receives the number of bytes of the file consumed since the last call.
 """
 
 from __future__ import annotations
@@ -14,24 +14,27 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO
 
-from .model import BadRecord, Document, Problem, document_from_record
+from .model import BadRecord, Document, Problem, document_from_record, too_large
 
 
 def read_jsonl(path: Path, on_bytes: Callable[[int], object]) -> Iterator[Document | Problem]:
     """Yield a document or a problem for every non-blank line of ``path``."""
     with path.open("rb") as raw:
-        stream: IO[bytes] = gzip.GzipFile(fileobj=raw) if path.name.endswith(".gz") else raw  # type: ignore[assignment]
+        gzipped = path.name.endswith(".gz")
+        stream: IO[bytes] = gzip.GzipFile(fileobj=raw) if gzipped else raw  # type: ignore[assignment]
         done, line_no, seen_any = 0, 0, False
         try:
             for line_no, line in enumerate(stream, start=1):
                 if line.strip():
                     seen_any = True
-                    yield _parse_line(line, f"{path}:{line_no}")
+                    yield _parse_line(line, str(path), line_no)
                 done = _report(raw, done, on_bytes)
         except (OSError, EOFError, zlib.error) as error:
-            yield Problem(f"{path}:{line_no + 1}", f"fichier compressé endommagé ({error})")
+            yield Problem(
+                f"{path}:{line_no + 1}", f"fichier compressé endommagé ({error})", "damaged_file"
+            )
         if not seen_any and line_no == 0:
-            yield Problem(str(path), "fichier vide")
+            yield Problem(str(path), "fichier vide", "empty_file")
 
 
 def _report(raw: IO[bytes], done: int, on_bytes: Callable[[int], object]) -> int:
@@ -41,18 +44,23 @@ def _report(raw: IO[bytes], done: int, on_bytes: Callable[[int], object]) -> int
     return position
 
 
-def _parse_line(line: bytes, where: str) -> Document | Problem:
+def _parse_line(line: bytes, path: str, line_no: int) -> Document | Problem:
+    where = f"{path}:{line_no}"
+    if refused := too_large(len(line)):
+        return Problem(where, str(refused), refused.kind)
     try:
         text = line.decode("utf-8")
     except UnicodeDecodeError as error:
-        return Problem(where, f"octets non UTF-8 (position {error.start})")
+        return Problem(where, f"octets non UTF-8 (position {error.start})", "not_utf8")
     try:
         record = json.loads(text)
     except json.JSONDecodeError as error:
-        return Problem(where, f"JSON invalide : {error.msg} (colonne {error.colno})")
+        return Problem(
+            where, f"JSON invalide : {error.msg} (colonne {error.colno})", "invalid_json"
+        )
     if not isinstance(record, dict):
-        return Problem(where, "un objet JSON est attendu sur chaque ligne")
+        return Problem(where, "un objet JSON est attendu sur chaque ligne", "not_an_object")
     try:
-        return document_from_record(record, where)
+        return document_from_record(record, path, line_no)
     except BadRecord as error:
-        return Problem(where, str(error))
+        return Problem(where, str(error), error.kind)

@@ -12,21 +12,23 @@ from pathlib import Path
 import frontmatter
 import yaml
 
-from .model import BadRecord, Document, Problem, document_from_record
+from .model import BadRecord, Document, Problem, document_from_record, too_large
 
 
 def read_markdown(path: Path) -> Document | Problem:
     """Return the document of ``path``, or the problem that prevents reading it."""
+    if refused := too_large(path.stat().st_size):
+        return Problem(str(path), str(refused), refused.kind)
     try:
         text = path.read_bytes().decode("utf-8")
     except UnicodeDecodeError as error:
-        return Problem(str(path), f"octets non UTF-8 (position {error.start})")
+        return Problem(str(path), f"octets non UTF-8 (position {error.start})", "not_utf8")
     if not text.strip():
-        return Problem(str(path), "fichier vide")
+        return Problem(str(path), "fichier vide", "empty_file")
     try:
         post = frontmatter.loads(text)
     except yaml.YAMLError as error:
-        return Problem(str(path), f"en-tête illisible : {_first_line(error)}")
+        return Problem(str(path), f"en-tête illisible : {_first_line(error)}", "bad_header")
     record = {"id": path.stem, **post.metadata}
     body = post.content
     if not record.get("title"):
@@ -35,7 +37,7 @@ def read_markdown(path: Path) -> Document | Problem:
     try:
         return document_from_record(record, str(path))
     except BadRecord as error:
-        return Problem(str(path), str(error))
+        return Problem(str(path), str(error), error.kind)
 
 
 def _heading_as_title(body: str) -> tuple[str, str]:

@@ -1,10 +1,11 @@
 """What a corpus reader produces: documents, or problems with the place they were found.
 
 ``document_from_record`` is the one place where a raw record (a JSON object, a front-matter
-header) becomes a ``Document``; every reader goes through it, so every format obeys the same
-rules: ``id`` and ``body`` required, ``title`` optional (some real corpora, such as
-service-public.fr sheets, have none; a display title is then taken from the body), ``date`` ISO
-(a time part is dropped), other keys kept in ``extra``.
+header, an HTML page) becomes a ``Document``; every reader goes through it, so every format
+obeys the same rules: ``id`` and ``body`` required, ``title`` optional (some real corpora, such
+as service-public.fr sheets, have none; a display title is then taken from the body), ``date``
+ISO (a time part is dropped), other keys kept in ``extra``. A document larger than
+``MAX_DOCUMENT_BYTES`` is refused before it is parsed.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 KNOWN_KEYS = ("id", "title", "body", "date", "url", "type", "source")
+MAX_DOCUMENT_BYTES = 50 * 1024 * 1024  # a communiqué is a few kilobytes; 50 MB is an accident
 
 
 @dataclass(frozen=True)
@@ -28,15 +30,22 @@ class Document:
     type: str | None = None
     source: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
-    path: str = ""  # the file it was read from, with ":line" for JSON Lines
+    path: str = ""  # the file it was read from
+    line: int | None = None  # its line, for JSON Lines
+
+    @property
+    def where(self) -> str:
+        return f"{self.path}:{self.line}" if self.line else self.path
 
 
 @dataclass(frozen=True)
 class Problem:
-    """Something that could not be read; ``where`` is ``path`` or ``path:line``."""
+    """Something that could not be read: ``where`` (``path`` or ``path:line``), a reason a
+    person can act on (French), and a ``kind`` for counting (``invalid_json``, …)."""
 
     where: str
     reason: str
+    kind: str = "unreadable"
 
     def __str__(self) -> str:
         return f"{self.where}: {self.reason}"
@@ -45,14 +54,27 @@ class Problem:
 class BadRecord(ValueError):
     """A record that cannot become a document; the message says why (in French)."""
 
+    def __init__(self, kind: str, message: str) -> None:
+        super().__init__(message)
+        self.kind = kind
 
-def document_from_record(record: dict[str, Any], where: str) -> Document:
+
+def too_large(size: int) -> BadRecord | None:
+    if size <= MAX_DOCUMENT_BYTES:
+        return None
+    limit = MAX_DOCUMENT_BYTES // (1024 * 1024)
+    return BadRecord(
+        "too_large", f"document trop gros ({size / 1024 / 1024:.0f} Mo ; {limit} Mo au plus)"
+    )
+
+
+def document_from_record(record: dict[str, Any], path: str, line: int | None = None) -> Document:
     """Validate a raw record and build a ``Document``, or raise ``BadRecord``."""
     doc_id = record.get("id")
     if isinstance(doc_id, int) and not isinstance(doc_id, bool):
         doc_id = str(doc_id)
     if not isinstance(doc_id, str) or not doc_id.strip():
-        raise BadRecord("champ « id » manquant ou vide")
+        raise BadRecord("missing_field", "champ « id » manquant ou vide")
     extra = {key: value for key, value in record.items() if key not in KNOWN_KEYS}
     return Document(
         id=doc_id.strip(),
@@ -63,7 +85,8 @@ def document_from_record(record: dict[str, Any], where: str) -> Document:
         type=_optional_text(record, "type"),
         source=_optional_text(record, "source"),
         extra=extra,
-        path=where,
+        path=path,
+        line=line,
     )
 
 
@@ -81,7 +104,7 @@ def display_title(doc: Document, length: int = 100) -> str:
 def _required_text(record: dict[str, Any], key: str) -> str:
     value = record.get(key)
     if not isinstance(value, str) or not value.strip():
-        raise BadRecord(f"champ « {key} » manquant ou vide")
+        raise BadRecord("missing_field", f"champ « {key} » manquant ou vide")
     return value.strip()
 
 
@@ -90,7 +113,9 @@ def _optional_text(record: dict[str, Any], key: str) -> str | None:
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     if not isinstance(value, str):
-        raise BadRecord(f"champ « {key} » : texte attendu, trouvé {type(value).__name__}")
+        raise BadRecord(
+            "bad_field", f"champ « {key} » : texte attendu, trouvé {type(value).__name__}"
+        )
     return value.strip()
 
 
@@ -110,4 +135,4 @@ def _iso_date(value: Any) -> str | None:
             return dt.datetime.fromisoformat(text).date().isoformat()
         except ValueError:
             pass
-    raise BadRecord(f"date impossible : {value!r} (attendu AAAA-MM-JJ)")
+    raise BadRecord("impossible_date", f"date impossible : {value!r} (attendu AAAA-MM-JJ)")
