@@ -99,3 +99,44 @@ def test_bundled_corpus_reads_cleanly() -> None:
     assert len(docs) >= 40
     assert {d.type for d in docs} >= {"communiqué", "déclaration", "discours", "point de presse"}
     assert {d.date[:4] for d in docs if d.date} >= {str(y) for y in range(2019, 2026)}
+
+
+def test_html_press_releases_are_read_without_the_page_furniture(tmp_path: Path) -> None:
+    (tmp_path / "2024-04-04-anniversaire.html").write_text(
+        """<!doctype html><html lang="fr"><head><meta charset="utf-8">
+        <title>Site officiel — Communiqué</title>
+        <meta property="og:title" content="L’OTAN célèbre ses 75 ans">
+        <meta property="article:published_time" content="2024-04-04T10:00:00+02:00">
+        <meta property="og:site_name" content="OTAN"><meta name="type" content="communiqué">
+        <link rel="canonical" href="https://example.org/c/75"></head>
+        <body><header><nav><a href="/">Accueil</a> <a href="/menu">Menu</a></nav></header>
+        <main><article><h1>L’OTAN célèbre ses 75 ans</h1>
+        <p>Le <time datetime="2024-04-04">4 avril 2024</time>, les Alliés ont célébré.</p>
+        <ul><li>Un point</li></ul><aside>Partager</aside><p>La sécurité reste centrale.</p>
+        </article></main><footer>Mentions légales</footer><script>alert(1)</script>
+        </body></html>""",
+        "utf-8",
+    )
+    (doc,) = read(tmp_path)
+    assert isinstance(doc, Document)
+    assert (doc.id, doc.title, doc.date, doc.url, doc.type, doc.source) == (
+        "2024-04-04-anniversaire",
+        "L’OTAN célèbre ses 75 ans",
+        "2024-04-04",
+        "https://example.org/c/75",
+        "communiqué",
+        "OTAN",
+    )
+    assert doc.body == (
+        "Le 4 avril 2024, les Alliés ont célébré.\n\nUn point\n\nLa sécurité reste centrale."
+    )
+
+
+def test_an_html_page_without_metadata_falls_back_on_its_headings(tmp_path: Path) -> None:
+    (tmp_path / "page.htm").write_bytes(
+        "<html><head><title>Titre de l'onglet</title><meta charset='latin-1'></head>"
+        "<body><h1>Le vrai titre</h1><p>Texte accentué : été.</p></body></html>".encode("latin-1")
+    )
+    (doc,) = read(tmp_path)
+    assert isinstance(doc, Document)
+    assert (doc.title, doc.body, doc.date) == ("Le vrai titre", "Texte accentué : été.", None)
