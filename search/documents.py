@@ -2,7 +2,8 @@
 
 "Similar" is more-like-this: the document's most significant terms (frequent in it, rare in
 the corpus: Whoosh's Bo1 divergence model over the ``text`` field, title words weighted as
-indexed) are searched together; the document itself is left out.
+indexed, words found in more than a fifth of the documents left out) are searched together;
+the document itself is left out.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from .schema import SEARCH_FIELD, TITLE_WEIGHT
 from .store import ServedIndex
 
 KEY_TERMS = 12
+COMMON_SHARE = 5  # a word in more than a fifth of the documents says little about one
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 
 
@@ -76,7 +78,13 @@ def similar_documents(index: ServedIndex, doc_id: str, limit: int = 5) -> list[S
     docnum = _docnum(index, doc_id)
     stored = searcher.stored_fields(docnum)
     text = WeightedText(((stored["title"], TITLE_WEIGHT), (stored["body"], 1.0)))
-    key_terms = searcher.key_terms_from_text(SEARCH_FIELD, text, numterms=KEY_TERMS)
+    candidates = searcher.key_terms_from_text(SEARCH_FIELD, text, numterms=3 * KEY_TERMS)
+    common = max(3, searcher.doc_count() // COMMON_SHARE)
+    key_terms = [
+        (term, weight)
+        for term, weight in candidates
+        if searcher.doc_frequency(SEARCH_FIELD, term) <= common
+    ][:KEY_TERMS]
     if not key_terms:
         return []
     query = wq.Or([wq.Term(SEARCH_FIELD, term, boost=weight) for term, weight in key_terms])

@@ -20,7 +20,7 @@ from whoosh.searching import Searcher
 from .analysis import fold
 from .errors import BadRequest
 
-_PERIOD = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
+_PERIOD = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?")
 
 
 @dataclass(frozen=True)

@@ -55,8 +55,9 @@ def snippet(
         low, high = windows[-1]
         remaining = [s for s in remaining if s.end <= low or s.start >= high]
         length = length // 2 if len(windows) == 1 else length  # a second, shorter passage
-    windows.sort()
-    return " ".join(_render(text, low, high, spans) for low, high in _merge(windows))
+    windows = _merge(sorted(windows))
+    bodies = " … ".join(_passage(text, low, high, spans) for low, high in windows)
+    return _ellipses(text, windows[0][0], windows[-1][1], bodies)
 
 
 def highlight_all(text: str, terms: Collection[str], phrases: Sequence[Phrase] = ()) -> str:
@@ -158,8 +159,15 @@ def _merge(windows: list[tuple[int, int]]) -> list[tuple[int, int]]:
 
 
 def _render(text: str, start: int, end: int, spans: list[Span]) -> str:
-    body = "".join(_pieces(text, start, end, spans))
-    body = _SPACES.sub(" ", body).strip()
+    return _ellipses(text, start, end, _passage(text, start, end, spans))
+
+
+def _passage(text: str, start: int, end: int, spans: list[Span]) -> str:
+    return _SPACES.sub(" ", "".join(_pieces(text, start, end, spans))).strip()
+
+
+def _ellipses(text: str, start: int, end: int, body: str) -> str:
+    """``body`` with ``…`` where text was left out before or after it."""
     return (ELLIPSIS if start > 0 else "") + body + (ELLIPSIS if end < len(text) else "")
 
 

@@ -32,6 +32,8 @@ def by_relevance(
     allowed: set[int] | None,
 ) -> Ranked:
     """The ``limit`` best (tier, docnum, score) by BM25F."""
+    if allowed is not None and not allowed:
+        return []  # Whoosh reads an empty filter as no filter at all
     groups = list(compiled.groups)
     some = _some(compiled)
     if not 1 < len(groups) <= all_words_first_up_to:

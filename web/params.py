@@ -38,6 +38,6 @@ def _integer(args: MultiDict[str, str], name: str, default: int) -> int:
         return default
     if not raw.isdigit() or not raw.isascii():
         raise BadRequest(f"« {name} » doit être un entier positif (reçu : « {raw[:40]} »)")
-    if len(raw) > MAX_DIGITS:
+    if len(raw.lstrip("0")) > MAX_DIGITS:
         raise BadRequest(f"« {name} » est trop grand (reçu : {raw[:40]}…)")
     return int(raw)

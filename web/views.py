@@ -55,7 +55,7 @@ def index() -> str:
         suggestion_url=_url(q=page.suggestion) if page.suggestion else None,
         timeline=_timeline(page),
         feed_url=url_for("views.feed") + "?" + _encode(_without_paging()),
-        document_query=_encode(MultiDict({"q": search_req.q})),
+        document_query=_encode(MultiDict(_kept_search_args())),
         hidden=_hidden_fields(),
         args=request.args,
     )

@@ -11,7 +11,7 @@
   list.setAttribute("role", "listbox");
   list.setAttribute("aria-label", "Suggestions");
   list.hidden = true;
-  form.appendChild(list);
+  input.parentNode.appendChild(list);
   input.setAttribute("role", "combobox");
   input.setAttribute("aria-autocomplete", "list");
   input.setAttribute("aria-controls", "suggestions");
