@@ -19,6 +19,7 @@ from .config import load_settings
 from .corpus import corpus_files
 from .errors import SearchError
 from .filtering import Filters
+from .indexing import publish_copied
 from .indexing import reindex as run_reindex
 from .progress import Progress
 from .querying import SORTS, SearchOptions, SearchRequest, search
@@ -49,8 +50,19 @@ def error_boundary() -> Iterator[None]:
 @click.option("--full", is_flag=True, help="Rebuild everything instead of only the changes.")
 @click.option("--strict", is_flag=True, help="Fail, keeping the served index, on any problem.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@click.option(
+    "--publish",
+    "publish_name",
+    metavar="GENERATION",
+    help="Serve generations/GENERATION, copied from another host, instead of building.",
+)
 def reindex(
-    paths: tuple[Path, ...], index_dir: Path | None, full: bool, strict: bool, as_json: bool
+    paths: tuple[Path, ...],
+    index_dir: Path | None,
+    full: bool,
+    strict: bool,
+    as_json: bool,
+    publish_name: str | None,
 ) -> None:
     """Build the index from PATHS (files or folders; default: ./corpus) and publish it.
 
@@ -62,6 +74,11 @@ def reindex(
     """
     settings = load_settings({"index_dir": index_dir})
     sources = list(paths) or [Path(settings["corpus"])]
+    if publish_name:
+        with error_boundary():
+            report = publish_copied(settings["index_dir"], publish_name)
+        click.echo(report.summary())
+        return
     with error_boundary():
         total = sum(path.stat().st_size for path in corpus_files(sources))
         with Progress(total) as progress:

@@ -23,10 +23,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from whoosh import index as whoosh_index
+
 from . import __version__, synonyms
 from .corpus import Problem, corpus_files
 from .errors import CorpusError, IndexWriteError
 from .generations import (
+    GENERATIONS,
     new_generation,
     prune,
     publish,
@@ -37,6 +40,9 @@ from .generations import (
 from .locking import WriterLock
 from .schema import SCHEMA_VERSION, TITLE_WEIGHT
 from .writing import Changes, write_corpus
+
+
+MODES = {"full": "complète", "incremental": "incrémentale", "copied": "copiée"}
 
 
 @dataclass
@@ -63,9 +69,10 @@ class ReindexReport:
             if self.mode == "incremental"
             else ""
         )
+        mode = MODES.get(self.mode, self.mode)
         return (
             f"{self.indexed} documents indexés{details}, {self.skipped} ignorés, "
-            f"{self.seconds:.1f} s (génération {self.generation}, {self.mode})"
+            f"{self.seconds:.1f} s (génération {self.generation}, {mode})"
         )
 
     def as_json(self) -> dict[str, Any]:
@@ -119,6 +126,29 @@ def reindex(
         ) from error
     report.seconds = time.perf_counter() - started
     return report
+
+
+def publish_copied(index_dir: str | Path, name: str) -> ReindexReport:
+    """Serve ``generations/<name>``, a generation copied from another host (rsync, object
+    store): checked (it must open and carry its manifest), synced, then published like a new
+    one. ``CorpusError`` when it is missing or incomplete."""
+    index_dir = Path(index_dir)
+    generation = index_dir / GENERATIONS / name
+    manifest = read_manifest(generation)
+    if "/" in name or not generation.is_dir() or not manifest:
+        raise CorpusError(f"génération introuvable ou incomplète : {generation}")
+    try:
+        with WriterLock(index_dir):
+            documents = whoosh_index.open_dir(str(generation)).doc_count()
+            publish(index_dir, generation)
+            prune(index_dir)
+    except OSError as error:
+        raise IndexWriteError(f"publication impossible ({error.strerror or error})") from error
+    except Exception as error:  # Whoosh raises many kinds for a damaged index
+        raise CorpusError(
+            f"génération illisible ({type(error).__name__}) : {generation}"
+        ) from error
+    return ReindexReport(generation=name, mode="copied", indexed=documents)
 
 
 def _new_generation(

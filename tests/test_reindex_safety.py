@@ -331,3 +331,26 @@ def test_serve_answers_throughout_a_reindex_then_serves_the_new_index(
     for _ in range(10):
         status, body = get(f"{server}/api/search?q=zanzibar")
         assert status == 200 and body["total"] == 2500
+
+
+def test_a_generation_copied_from_another_host_is_published(tmp_path: Path, big: Path) -> None:
+    builder, web_host = tmp_path / "builder", tmp_path / "web"
+    report = reindex([big], builder)
+    reindex([write_jsonl(tmp_path / "small.jsonl", DOCS)], web_host)
+    shutil.copytree(
+        builder / GENERATIONS / report.generation, web_host / GENERATIONS / report.generation
+    )
+    store = IndexStore(web_host)
+    assert store.info().documents == len(DOCS)
+    result = subprocess.run(
+        [str(BIN / "reindex"), "--publish", report.generation, "--index", str(web_host)],
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert store.info().documents == 2500  # the running process switched by itself
+    store.close()
+    missing = subprocess.run(
+        [str(BIN / "reindex"), "--publish", "nope", "--index", str(web_host)],
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert missing.returncode == 2 and "génération introuvable" in missing.stderr
