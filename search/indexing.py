@@ -41,7 +41,6 @@ from .locking import WriterLock
 from .schema import SCHEMA_VERSION, TITLE_WEIGHT
 from .writing import Changes, write_corpus
 
-
 MODES = {"full": "complète", "incremental": "incrémentale", "copied": "copiée"}
 
 
