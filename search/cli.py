@@ -93,6 +93,8 @@ def reindex(
                 strict=strict,
                 on_document=progress.document,
             )
+    for note in report.notes:
+        click.echo(f"Note : {note}", err=True)
     if as_json:
         click.echo(json.dumps(report.as_json(), ensure_ascii=False))
     else:

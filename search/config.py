@@ -34,7 +34,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("max_per_page", 100, "Largest per_page a request may ask for.", int),
     Setting("max_result_window", 10_000, "Largest page × per_page (deepest reachable hit).", int),
     Setting("max_query_chars", 500, "Longest query accepted, in characters.", int),
-    Setting("max_expansions", 512, "Most index words a prefix (mot*) may stand for.", int),
+    Setting("max_expansions", 512, "Most index words the prefixes (mot*) of a query cover.", int),
+    Setting("max_terms", 64, "Most words to search in one query (after analysis).", int),
+    Setting("time_limit", 2.0, "Seconds a search may take; then it returns what it has.", float),
     Setting("typo_below", 5, "Fewer results than this turn typo tolerance on.", int),
     Setting("title_weight", 3.0, "Weight of a title word against a body word (at reindex).", float),
     Setting(
@@ -50,6 +52,16 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("bm25_k1", 1.2, "BM25 term-frequency saturation.", float),
     Setting("snippet_chars", 220, "Target length of one snippet fragment, in characters.", int),
     Setting("snippet_fragments", 2, "Most fragments joined with … in a snippet.", int),
+    Setting(
+        "rate_limit",
+        "",
+        "Requests to /api/ allowed per client address, e.g. '60/minute' (empty: no limit).",
+    ),
+    Setting(
+        "rate_limit_storage",
+        "memory://",
+        "Where rate-limit counters live: memory:// (per worker) or redis://host:6379.",
+    ),
     Setting("host", "127.0.0.1", "Address serve listens on."),
     Setting("port", 8000, "Port serve listens on.", int),
     Setting("workers", 2, "Worker processes of serve.", int),

@@ -14,6 +14,7 @@ leaves ``CURRENT`` naming a whole generation; leftovers are pruned by the next r
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import os
 import secrets
@@ -83,6 +84,25 @@ def read_manifest(generation: Path) -> dict[str, Any]:
     except (OSError, ValueError):
         return {}
     return data if isinstance(data, dict) else {}
+
+
+def checksums(generation: Path) -> dict[str, str]:
+    """A BLAKE2 digest of every file of a generation but its manifest (which records them)."""
+    digests = {}
+    for path in sorted(generation.iterdir()):
+        if path.is_file() and path.name != MANIFEST:
+            digest = hashlib.blake2b(digest_size=16)
+            with path.open("rb") as data:
+                for block in iter(lambda: data.read(1 << 20), b""):
+                    digest.update(block)
+            digests[path.name] = digest.hexdigest()
+    return digests
+
+
+def damaged_files(generation: Path, recorded: dict[str, str]) -> list[str]:
+    """Files of ``generation`` that are missing or differ from their recorded digest."""
+    found = checksums(generation)
+    return sorted(name for name, digest in recorded.items() if found.get(name) != digest)
 
 
 def fsync_tree(path: Path) -> None:

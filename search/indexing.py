@@ -30,6 +30,8 @@ from .corpus import Problem, corpus_files
 from .errors import CorpusError, IndexWriteError
 from .generations import (
     GENERATIONS,
+    checksums,
+    damaged_files,
     new_generation,
     prune,
     publish,
@@ -58,6 +60,7 @@ class ReindexReport:
     skipped: int = 0
     skipped_by_reason: dict[str, int] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # what a person should know (in French)
     seconds: float = 0.0
     index_bytes: int = 0
 
@@ -112,11 +115,14 @@ def reindex(
     try:
         with WriterLock(index_dir):
             prune(index_dir)
-            base = None if full else _reusable(served_generation(index_dir), title_weight)
+            notes: list[str] = []
+            served = served_generation(index_dir)
+            base = None if full else _reusable(served, title_weight, notes)
             report = _new_generation(
                 index_dir, base, files, title_weight, synonyms_file, strict,
                 (on_bytes, on_document, on_problem),
             )  # fmt: skip
+            report.notes = notes
             prune(index_dir)
     except OSError as error:
         raise IndexWriteError(
@@ -169,7 +175,8 @@ def _new_generation(
             )
         synonyms.copy_into(Path(synonyms_file), generation)
         report = _report(generation, base, changes)
-        write_manifest(generation, _manifest(report, files, title_weight))
+        manifest = _manifest(report, files, title_weight)
+        write_manifest(generation, {**manifest, "files": checksums(generation)})
         publish(index_dir, generation)
     except BaseException:
         shutil.rmtree(generation, ignore_errors=True)
@@ -177,13 +184,22 @@ def _new_generation(
     return report
 
 
-def _reusable(served: Path | None, title_weight: float) -> Path | None:
-    """The served generation, if a new one can start from it (same format and weights)."""
+def _reusable(served: Path | None, title_weight: float, notes: list[str]) -> Path | None:
+    """The served generation, if a new one can start from it: same format and weights, and
+    every file as it was written (a damaged one is reported and rebuilt from scratch)."""
     if served is None or not served.is_dir():
         return None
     manifest = read_manifest(served)
     same = manifest.get("schema") == SCHEMA_VERSION and manifest.get("title_weight") == title_weight
-    return served if same else None
+    if not same:
+        return None
+    damaged = damaged_files(served, manifest.get("files", {}))
+    if damaged:
+        notes.append(
+            f"génération servie endommagée ({', '.join(damaged)}) : reconstruction complète"
+        )
+        return None
+    return served
 
 
 def _report(generation: Path, base: Path | None, changes: Changes) -> ReindexReport:

@@ -16,9 +16,12 @@ Everything returned is plain data.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from .analysis import terms_of
+from .deadline import Deadline
 from .errors import BadRequest
 from .facets import FacetValue, count_facets
 from .filtering import Filters, allowed_documents
@@ -30,6 +33,7 @@ from .reranking import rerank
 from .store import ServedIndex
 from .syntax import Clause, ParsedQuery, parse
 from .timeline import Bar, timeline
+from .vocabulary import Vocabulary
 
 SORTS = ("relevance", "date", "date_asc")
 MAX_MARKED_QUERY = 500
@@ -52,6 +56,8 @@ class SearchOptions:
     max_result_window: int = 10_000
     max_query_chars: int = 500
     max_expansions: int = 512
+    max_terms: int = 64
+    time_limit: float = 2.0
     all_words_first_up_to: int = 3
     proximity_weight: float = 1.0
     exact_weight: float = 0.5
@@ -88,6 +94,7 @@ class Page:
     timeline: list[Bar] = field(default_factory=list)  # matches per year or month
     suggestion: str | None = None  # the query with doubtful words corrected
     corrected: bool = False  # typo tolerance added close words
+    partial: bool = False  # the time limit stopped the search: counts and hits are incomplete
     sort: str = "relevance"
 
     @property
@@ -120,25 +127,25 @@ def search(
     """Run ``request`` on the served index and return the asked page."""
     options = options or SearchOptions()
     check_request(request, options)
+    deadline = Deadline(options.time_limit)
     searcher, vocabulary = index.searcher, index.vocabulary
     typed = parse(request.q)
     _refuse_leading_wildcards(typed)
+    _refuse_too_many_terms(typed, options.max_terms)
     parsed = index.thesaurus.expand(typed)
-
-    def prefixes(clause: Clause) -> list[str]:
-        return prefix_words(vocabulary, clause, options.max_expansions)
-
+    prefixes = _expansion_budget(vocabulary, options.max_expansions)
     compiled = compile_query(parsed, prefixes)
     if compiled.empty:
         raise BadRequest(_nothing_to_search(request.q))
     allowed = allowed_documents(searcher, request.filters)
-    matched = matching_documents(searcher, compiled, allowed)
+    matched = matching_documents(searcher, compiled, allowed, deadline)
     corrected = False
-    if len(matched) < options.typo_below and (near := near_words(vocabulary, typed)):
+    few = len(matched) < options.typo_below and not deadline.expired
+    if few and (near := near_words(vocabulary, typed)):
         compiled = compile_query(parsed, prefixes, near)
-        matched, corrected = matching_documents(searcher, compiled, allowed), True
+        matched, corrected = matching_documents(searcher, compiled, allowed, deadline), True
     end = request.page * request.per_page
-    ranked = _ordered(index, compiled, request, options, matched, allowed, end)
+    ranked = _ordered(index, compiled, request, options, matched, allowed, end, deadline)
     window = ranked[end - request.per_page : end]
     by_relevance_ = request.sort == "relevance"
     hits = [
@@ -157,6 +164,7 @@ def search(
             vocabulary, request.q, typed, len(matched) < options.typo_below or corrected
         ),
         corrected=corrected,
+        partial=deadline.reached,
         sort=request.sort,
     )
 
@@ -182,12 +190,16 @@ def _ordered(
     matched: set[int],
     allowed: set[int] | None,
     end: int,
+    deadline: Deadline,
 ) -> list[tuple[int, int, float]]:
     searcher = index.searcher
     if request.sort != "relevance":
         return by_date(searcher, matched, end, newest_first=request.sort == "date")
     limit = max(end, options.rerank_depth)
-    ranked = by_relevance(searcher, compiled, limit, options.all_words_first_up_to, allowed)
+    first_words = options.all_words_first_up_to
+    ranked = by_relevance(searcher, compiled, limit, first_words, allowed, deadline)
+    if deadline.expired:
+        return ranked
     ranked = rerank(
         searcher,
         compiled,
@@ -197,6 +209,34 @@ def _ordered(
         options.exact_weight,
     )
     return newest_first_among_equals(searcher, ranked)
+
+
+def _refuse_too_many_terms(parsed: ParsedQuery, limit: int) -> None:
+    """Refuse before any index work a query of more than ``limit`` searchable words."""
+    count = sum(len(terms_of(c.text)) for c in [*parsed.clauses(), *parsed.excluded])
+    if count > limit:
+        raise BadRequest(
+            f"requête trop longue : {count} mots à chercher ({limit} au plus) ; "
+            "gardez les mots les plus significatifs"
+        )
+
+
+def _expansion_budget(vocabulary: Vocabulary, budget: int) -> Callable[[Clause], list[str]]:
+    """``prefix_words`` sharing one budget of ``budget`` words across the whole query."""
+    used = 0
+
+    def prefixes(clause: Clause) -> list[str]:
+        nonlocal used
+        words = prefix_words(vocabulary, clause, budget)
+        used += len(words)
+        if used > budget:
+            raise BadRequest(
+                f"les préfixes de la requête couvrent plus de {budget} mots : allongez-les "
+                "ou retirez-en"
+            )
+        return words
+
+    return prefixes
 
 
 def _refuse_leading_wildcards(parsed: ParsedQuery) -> None:

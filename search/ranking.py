@@ -9,18 +9,23 @@ matching document; filters come as a set of allowed document numbers.
 
 from __future__ import annotations
 
+from contextlib import suppress
+
 from whoosh import query as wq
+from whoosh.collectors import Collector, FilterCollector, TimeLimit
 from whoosh.searching import Searcher
 
+from .deadline import Deadline, DeadlineCollector
 from .matching import CompiledQuery
 from .reranking import Ranked
 
 
 def matching_documents(
-    searcher: Searcher, compiled: CompiledQuery, allowed: set[int] | None
+    searcher: Searcher, compiled: CompiledQuery, allowed: set[int] | None, deadline: Deadline
 ) -> set[int]:
-    """Every document the query matches (any wanted group), within the filters."""
-    found = set(searcher.docs_for_query(_some(compiled)))
+    """Every document the query matches (any wanted group), within the filters; only those
+    found before the deadline if it passes."""
+    found = set(deadline.bounded(searcher.docs_for_query(_some(compiled))))
     return found if allowed is None else found & allowed
 
 
@@ -30,22 +35,32 @@ def by_relevance(
     limit: int,
     all_words_first_up_to: int,
     allowed: set[int] | None,
+    deadline: Deadline,
 ) -> Ranked:
-    """The ``limit`` best (tier, docnum, score) by BM25F."""
+    """The ``limit`` best (tier, docnum, score) by BM25F (the best found before the deadline)."""
     if allowed is not None and not allowed:
         return []  # Whoosh reads an empty filter as no filter at all
     groups = list(compiled.groups)
     some = _some(compiled)
     if not 1 < len(groups) <= all_words_first_up_to:
-        results = searcher.search(some, limit=limit, filter=allowed)
-        return [(0, hit.docnum, hit.score) for hit in results]
+        return [(0, doc, score) for doc, score in _top(searcher, some, limit, allowed, deadline)]
     every = _without(wq.And(groups), compiled.excluded)
-    results = searcher.search(every, limit=limit, filter=allowed)
-    ranked = [(0, hit.docnum, hit.score) for hit in results]
-    if len(ranked) < limit:
-        rest = searcher.search(wq.AndNot(some, every), limit=limit - len(ranked), filter=allowed)
-        ranked += [(1, hit.docnum, hit.score) for hit in rest]
+    ranked = [(0, doc, score) for doc, score in _top(searcher, every, limit, allowed, deadline)]
+    if len(ranked) < limit and not deadline.expired:
+        rest = _top(searcher, wq.AndNot(some, every), limit - len(ranked), allowed, deadline)
+        ranked += [(1, doc, score) for doc, score in rest]
     return ranked
+
+
+def _top(
+    searcher: Searcher, query: wq.Query, limit: int, allowed: set[int] | None, deadline: Deadline
+) -> list[tuple[int, float]]:
+    collector: Collector = DeadlineCollector(searcher.collector(limit=limit), deadline)
+    if allowed is not None:
+        collector = FilterCollector(collector, allow=allowed)
+    with suppress(TimeLimit):  # what was collected before the deadline is kept
+        searcher.search_with_collector(query, collector)
+    return [(hit.docnum, hit.score) for hit in collector.results()]
 
 
 def by_date(searcher: Searcher, matched: set[int], limit: int, newest_first: bool) -> Ranked:

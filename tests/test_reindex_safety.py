@@ -354,3 +354,61 @@ def test_a_generation_copied_from_another_host_is_published(tmp_path: Path, big:
         capture_output=True, text=True, timeout=60,
     )  # fmt: skip
     assert missing.returncode == 2 and "génération introuvable" in missing.stderr
+
+
+def _corpus_for_load(tmp_path: Path) -> Path:
+    """3,000 real OrangeSum articles when ../shared/data is there, else synthetic ones."""
+    shared = Path(__file__).resolve().parents[2] / "shared" / "data" / "orangesum" / "docs.jsonl.gz"
+    target = tmp_path / "load.jsonl"
+    if shared.is_file():
+        import gzip
+
+        with gzip.open(shared, "rt", encoding="utf-8") as lines, target.open("w") as out:
+            for number, line in enumerate(lines):
+                if number == 3_000:
+                    break
+                out.write(line)
+        return target
+    return write_jsonl(target, synthetic(3_000, marker="zanzibar"))
+
+
+def test_eight_clients_for_thirty_seconds_during_a_full_reindex_and_swap(
+    server: str, served_small: Path, tmp_path: Path
+) -> None:
+    corpus = _corpus_for_load(tmp_path)
+    queries = [
+        "s%C3%A9curit%C3%A9",
+        "gouvernement",
+        "politique+spatiale",
+        "OTAN",
+        "climat+%C3%A9nergie",
+    ]
+    results: list[tuple[int, float]] = []
+    stop = threading.Event()
+
+    def client(number: int) -> None:
+        while not stop.is_set():
+            started = time.monotonic()
+            try:
+                status, _ = get(f"{server}/api/search?q={queries[number % len(queries)]}")
+            except OSError:
+                status = 0  # a refused or broken connection counts as a failure
+            results.append((status, time.monotonic() - started))
+
+    clients = [threading.Thread(target=client, args=(n,)) for n in range(8)]
+    started = time.monotonic()
+    for thread in clients:
+        thread.start()
+    time.sleep(2)
+    reindexing = start(str(corpus), "--index", str(served_small), "--full")
+    _out, err = reindexing.communicate(timeout=300)
+    time.sleep(max(2.0, 30 - (time.monotonic() - started)))
+    stop.set()
+    for thread in clients:
+        thread.join(timeout=30)
+    assert reindexing.returncode == 0, err
+    statuses = [status for status, _ in results]
+    assert len(statuses) > 100
+    assert statuses.count(200) == len(statuses), {s: statuses.count(s) for s in set(statuses)}
+    status, body = get(f"{server}/api/health")
+    assert status == 200 and body["documents"] == 3_000

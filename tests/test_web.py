@@ -63,6 +63,7 @@ def test_api_search_shape(client: FlaskClient) -> None:
         "facets",
         "suggestion",
         "corrected",
+        "partial",
     ]
     assert (body["query"], body["total"], body["page"], body["per_page"]) == ("Geoana", 1, 1, 5)
     (hit,) = body["results"]

@@ -17,16 +17,18 @@ from search.store import IndexStore
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
-    from . import api, errors, headers, views
+    from . import api, errors, headers, limits, views
 
     app = Flask(__name__)
     settings = load_settings(config)
     app.config["SEARCH_SETTINGS"] = settings
+    app.config["MAX_CONTENT_LENGTH"] = 64 * 1024  # the site and API only read query strings
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.extensions["index_store"] = IndexStore.from_settings(settings)
     app.extensions["search_options"] = SearchOptions.from_settings(settings)
     app.register_blueprint(views.blueprint)
+    limits.register(app, api.blueprint, settings)
     app.register_blueprint(api.blueprint)
     errors.register(app)
     headers.register(app)

@@ -89,4 +89,5 @@ def page_json(page: Page) -> dict[str, Any]:
         },
         "suggestion": page.suggestion,
         "corrected": page.corrected,
+        "partial": page.partial,
     }

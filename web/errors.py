@@ -13,6 +13,8 @@ from search.errors import SearchError
 HTTP_MESSAGES = {
     404: "page introuvable : vérifiez l’adresse",
     405: "méthode non autorisée pour cette adresse",
+    413: "requête trop volumineuse",
+    429: "trop de requêtes depuis votre adresse : réessayez dans un moment",
 }
 INTERNAL = "erreur interne du serveur : réessayez plus tard"
 

@@ -47,8 +47,8 @@ DESCRIPTION = (
     "Full-text search over French press communiqués. Every endpoint answers JSON. Errors, for "
     'every status, are `{"error": "message en français", "status": 400}`: 400 for a bad '
     "parameter or a query with nothing to search, 404 for an unknown document or route, "
-    "405 for a wrong method, 503 when no index has been built. Every response under `/api/` "
-    "allows any origin (CORS, GET only)."
+    "405 for a wrong method, 429 over the rate limit a deployer may set, 503 when no index has "
+    "been built. Every response under `/api/` allows any origin (CORS, GET only)."
 )
 
 
@@ -100,6 +100,7 @@ def _search_operation() -> dict[str, Any]:
             "200": _ok("A page of results.", "Page"),
             "400": _shared("BadRequest"),
             "503": _shared("Unavailable"),
+            "429": _shared("TooManyRequests"),
         },
     }
 
@@ -113,6 +114,7 @@ def _document_operation() -> dict[str, Any]:
             "200": _ok("The document.", "Document"),
             "404": _shared("NotFound"),
             "503": _shared("Unavailable"),
+            "429": _shared("TooManyRequests"),
         },
     }
 
@@ -127,6 +129,7 @@ def _similar_operation() -> dict[str, Any]:
             "200": _ok("The closest documents, best first.", "SimilarResults"),
             "404": _shared("NotFound"),
             "503": _shared("Unavailable"),
+            "429": _shared("TooManyRequests"),
         },
     }
 
@@ -141,6 +144,7 @@ def _suggest_operation() -> dict[str, Any]:
             "200": _ok("Completions and matching titles.", "Suggestions"),
             "400": _shared("BadRequest"),
             "503": _shared("Unavailable"),
+            "429": _shared("TooManyRequests"),
         },
     }
 
@@ -152,6 +156,7 @@ def _health_operation() -> dict[str, Any]:
         "responses": {
             "200": _ok("An index is served.", "Health"),
             "503": _shared("Unavailable"),
+            "429": _shared("TooManyRequests"),
         },
     }
 
@@ -161,7 +166,10 @@ def _openapi_operation() -> dict[str, Any]:
     return {
         "operationId": "openapi",
         "summary": "This OpenAPI document",
-        "responses": {"200": _response("The OpenAPI 3.1 document of the API.", schema)},
+        "responses": {
+            "200": _response("The OpenAPI 3.1 document of the API.", schema),
+            "429": _shared("TooManyRequests"),
+        },
     }
 
 
@@ -276,6 +284,10 @@ def _shared_responses() -> dict[str, Any]:
         "BadRequest": _response("A parameter is wrong, or there is nothing to search.", error),
         "NotFound": _response("No document has this identifier.", error),
         "Unavailable": _response("No index is served: run `reindex` first.", error),
+        "TooManyRequests": _response(
+            "Over the per-client rate limit the deployer set (`rate_limit`); see Retry-After.",
+            error,
+        ),
     }
 
 
@@ -364,6 +376,11 @@ def _page() -> dict[str, Any]:
             "corrected": {
                 "type": "boolean",
                 "description": "Close words were added because the words typed found little.",
+            },
+            "partial": {
+                "type": "boolean",
+                "description": "The search reached its time limit: `total`, `facets` and "
+                "`results` cover only what was found in time.",
             },
         },
         "One page of search results.",

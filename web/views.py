@@ -218,6 +218,14 @@ def french_number(value: int) -> str:
     return f"{value:,}".replace(",", "\u202f")
 
 
+def web_address(value: str | None) -> str | None:
+    """``value`` if it is an http(s) address, else ``None`` (no ``javascript:`` links)."""
+    if value and value.strip().lower().startswith(("http://", "https://")):
+        return value.strip()
+    return None
+
+
 def register_filters(app: Flask) -> None:
     app.add_template_filter(french_date, "french_date")
     app.add_template_filter(french_number, "french_number")
+    app.add_template_filter(web_address, "web_address")
