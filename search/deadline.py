@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable, Iterator
+from typing import Any
 
-from whoosh.collectors import Collector, TimeLimit, WrappingCollector
+from whoosh.collectors import TimeLimit, TopCollector
 
 CHECK_EVERY = 256  # documents between two looks at the clock when counting matches
 
@@ -36,23 +37,17 @@ class Deadline:
             yield docnum
 
 
-class DeadlineCollector(WrappingCollector):
-    """Collects like ``child`` until the deadline, then raises Whoosh's ``TimeLimit``.
+class DeadlineCollector(TopCollector):
+    """Whoosh's top-N collector (block-max skipping kept) that raises ``TimeLimit`` once the
+    deadline has passed; the hits collected so far stay available in ``results()``."""
 
-    The check is in ``collect``, so a ``FilterCollector`` may wrap this one."""
-
-    def __init__(self, child: Collector, deadline: Deadline) -> None:
-        super().__init__(child)
+    def __init__(self, limit: int, deadline: Deadline) -> None:
+        super().__init__(limit=limit)
         self.deadline = deadline
         self._count = 0
 
-    def collect_matches(self) -> None:
-        collect = self.collect
-        for sub_docnum in self.child.matches():
-            collect(sub_docnum)
-
-    def collect(self, sub_docnum: int) -> None:
+    def collect(self, sub_docnum: int) -> Any:
         self._count += 1
         if self._count % 64 == 0 and self.deadline.expired:
             raise TimeLimit
-        self.child.collect(sub_docnum)
+        return super().collect(sub_docnum)

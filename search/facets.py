@@ -7,10 +7,8 @@ how many results clicking that value would leave.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
-
-from whoosh.searching import Searcher
 
 FACETS = ("year", "type", "source")
 MAX_VALUES = 20  # values listed per facet, the most frequent ones
@@ -22,16 +20,17 @@ class FacetValue:
     count: int
 
 
-def count_facets(searcher: Searcher, docnums: Iterable[int]) -> dict[str, list[FacetValue]]:
-    """For each facet, its values among ``docnums`` with their counts (years newest first)."""
-    reader = searcher.reader()
-    columns = {name: reader.column_reader(name) for name in FACETS if reader.has_column(name)}
-    counts: dict[str, Counter[str]] = {name: Counter() for name in FACETS}
-    for docnum in docnums:
-        for name, column in columns.items():
-            value = column[docnum]
-            if value:
-                counts[name][value] += 1
+def count_facets(
+    columns: Mapping[str, Sequence[str]], docnums: Collection[int]
+) -> dict[str, list[FacetValue]]:
+    """For each facet, its values among ``docnums`` with their counts (years newest first).
+
+    ``columns`` holds every document's value of each facet (see ``ServedIndex.columns``)."""
+    counts = {}
+    for name in FACETS:
+        values = columns.get(name) or []
+        counts[name] = Counter(values[doc] for doc in docnums) if values else Counter()
+        counts[name].pop("", None)
     return {name: _ordered(name, counts[name]) for name in FACETS}
 
 

@@ -12,7 +12,7 @@ import re
 from collections.abc import Collection, Sequence
 from typing import NamedTuple
 
-from .analysis import Term, analyze
+from .analysis import analyze
 
 ELLIPSIS = "…"
 _SPACES = re.compile(r"\s+")
@@ -33,6 +33,7 @@ class Span(NamedTuple):
 
 
 Phrase = Sequence[tuple[str, int]]  # (term, position relative to the first word)
+Located = tuple[int, int, int, str]  # a word of the text: position, start, end, term
 
 
 def snippet(
@@ -43,7 +44,11 @@ def snippet(
     phrases: Sequence[Phrase] = (),
 ) -> str:
     """One or more passages of about ``length`` characters around the best matches."""
-    spans = matched_spans(text, terms, phrases)
+    return snippet_of_spans(text, matched_spans(text, terms, phrases), length, fragments)
+
+
+def snippet_of_spans(text: str, spans: list[Span], length: int = 220, fragments: int = 2) -> str:
+    """``snippet`` for spans already known (read from the index postings, for instance)."""
     if not spans:
         start, end = 0, _end_at_word(text, min(len(text), length))
         return _render(text, start, end, [])
@@ -71,10 +76,18 @@ def matched_spans(text: str, terms: Collection[str], phrases: Sequence[Phrase] =
     phrase where the whole phrase occurs; merged and in order."""
     if not terms and not phrases:
         return []
-    analysed = list(analyze(text))
-    found = [Span(t.start, t.end, t.text) for t in analysed if t.text in terms]
+    located = [(t.pos, t.start, t.end, t.text) for t in analyze(text)]
+    return spans_of(located, terms, phrases)
+
+
+def spans_of(
+    located: Sequence[Located], terms: Collection[str], phrases: Sequence[Phrase] = ()
+) -> list[Span]:
+    """The spans to mark among ``located`` words: those of ``terms``, and the words of each
+    phrase where it occurs whole (its terms at the right distances); merged, in order."""
+    found = [Span(start, end, term) for _, start, end, term in located if term in terms]
     if phrases:
-        found += _phrase_spans([t for t in analysed if not t.whole], phrases)
+        found += _phrase_spans(located, phrases)
     found.sort()
     spans: list[Span] = []
     for span in found:
@@ -86,17 +99,17 @@ def matched_spans(text: str, terms: Collection[str], phrases: Sequence[Phrase] =
     return spans
 
 
-def _phrase_spans(analysed: list[Term], phrases: Sequence[Phrase]) -> list[Span]:
-    at = {term.pos: term for term in analysed}
+def _phrase_spans(located: Sequence[Located], phrases: Sequence[Phrase]) -> list[Span]:
+    at = {(pos, term): (start, end) for pos, start, end, term in located}
     spans = []
     for phrase in phrases:
         first, _ = phrase[0]
-        for term in analysed:
-            if term.text != first:
+        for pos, _start, _end, term in located:
+            if term != first:
                 continue
-            words = [at.get(term.pos + offset) for _, offset in phrase]
-            if all(w is not None and w.text == t for w, (t, _) in zip(words, phrase, strict=True)):
-                spans += [Span(w.start, w.end, w.text) for w in words if w is not None]
+            words = [((t, pos + offset), at.get((pos + offset, t))) for t, offset in phrase]
+            if all(where is not None for _, where in words):
+                spans += [Span(*where, t) for (t, _), where in words if where is not None]
     return spans
 
 

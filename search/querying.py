@@ -25,8 +25,9 @@ from .deadline import Deadline
 from .errors import BadRequest
 from .facets import FacetValue, count_facets
 from .filtering import Filters, allowed_documents
-from .highlight import snippet
+from .highlight import Located, snippet_of_spans, spans_of
 from .lexicon import did_you_mean, near_words, prefix_words
+from .marking import body_words
 from .matching import CompiledQuery, compile_query
 from .ranking import by_date, by_relevance, matching_documents, newest_first_among_equals
 from .reranking import rerank
@@ -148,8 +149,9 @@ def search(
     ranked = _ordered(index, compiled, request, options, matched, allowed, end, deadline)
     window = ranked[end - request.per_page : end]
     by_relevance_ = request.sort == "relevance"
+    words = body_words(searcher, compiled.highlight_terms, [doc for _, doc, _ in window])
     hits = [
-        _hit(index, doc, score if by_relevance_ else None, compiled, options)
+        _hit(index, doc, score if by_relevance_ else None, compiled, options, words.get(doc, []))
         for _, doc, score in window
     ]
     return Page(
@@ -158,8 +160,8 @@ def search(
         page=request.page,
         per_page=request.per_page,
         hits=hits,
-        facets=count_facets(searcher, matched),
-        timeline=timeline(searcher, matched),
+        facets=count_facets(index.columns, matched),
+        timeline=timeline(index.columns["date"], matched),
         suggestion=did_you_mean(
             vocabulary, request.q, typed, len(matched) < options.typo_below or corrected
         ),
@@ -194,7 +196,7 @@ def _ordered(
 ) -> list[tuple[int, int, float]]:
     searcher = index.searcher
     if request.sort != "relevance":
-        return by_date(searcher, matched, end, newest_first=request.sort == "date")
+        return by_date(index.columns["date"], matched, end, newest_first=request.sort == "date")
     limit = max(end, options.rerank_depth)
     first_words = options.all_words_first_up_to
     ranked = by_relevance(searcher, compiled, limit, first_words, allowed, deadline)
@@ -208,7 +210,7 @@ def _ordered(
         options.proximity_weight,
         options.exact_weight,
     )
-    return newest_first_among_equals(searcher, ranked)
+    return newest_first_among_equals(index.columns["date"], ranked)
 
 
 def _refuse_too_many_terms(parsed: ParsedQuery, limit: int) -> None:
@@ -263,6 +265,7 @@ def _hit(
     score: float | None,
     compiled: CompiledQuery,
     options: SearchOptions,
+    words: list[Located],
 ) -> Hit:
     stored = index.searcher.stored_fields(docnum)
     return Hit(
@@ -273,11 +276,10 @@ def _hit(
         type=stored.get("type"),
         source=stored.get("source"),
         score=None if score is None else round(float(score), 4),
-        snippet=snippet(
+        snippet=snippet_of_spans(
             stored["body"],
-            compiled.highlight_terms,
+            spans_of(words, compiled.highlight_terms, compiled.highlight_phrases),
             options.snippet_chars,
             options.snippet_fragments,
-            compiled.highlight_phrases,
         ),
     )

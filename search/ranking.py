@@ -9,6 +9,7 @@ matching document; filters come as a set of allowed document numbers.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from contextlib import suppress
 
 from whoosh import query as wq
@@ -55,7 +56,7 @@ def by_relevance(
 def _top(
     searcher: Searcher, query: wq.Query, limit: int, allowed: set[int] | None, deadline: Deadline
 ) -> list[tuple[int, float]]:
-    collector: Collector = DeadlineCollector(searcher.collector(limit=limit), deadline)
+    collector: Collector = DeadlineCollector(limit, deadline)
     if allowed is not None:
         collector = FilterCollector(collector, allow=allowed)
     with suppress(TimeLimit):  # what was collected before the deadline is kept
@@ -63,9 +64,8 @@ def _top(
     return [(hit.docnum, hit.score) for hit in collector.results()]
 
 
-def by_date(searcher: Searcher, matched: set[int], limit: int, newest_first: bool) -> Ranked:
+def by_date(dates: Sequence[str], matched: set[int], limit: int, newest_first: bool) -> Ranked:
     """The first ``limit`` of ``matched`` by date (ties: index order), undated ones last."""
-    dates = searcher.reader().column_reader("date")
     dated = [(dates[doc], doc) for doc in matched if dates[doc]]
     dated.sort(key=lambda item: item[0], reverse=newest_first)
     undated = sorted(doc for doc in matched if not dates[doc])
@@ -73,9 +73,8 @@ def by_date(searcher: Searcher, matched: set[int], limit: int, newest_first: boo
     return [(0, doc, 0.0) for doc in ordered[:limit]]
 
 
-def newest_first_among_equals(searcher: Searcher, ranked: Ranked) -> Ranked:
+def newest_first_among_equals(dates: Sequence[str], ranked: Ranked) -> Ranked:
     """``ranked`` with equal scores ordered by date, the most recent first."""
-    dates = searcher.reader().column_reader("date")
     by_date_desc = sorted(ranked, key=lambda item: dates[item[1]] or "", reverse=True)
     return sorted(by_date_desc, key=lambda item: (item[0], -item[2]))
 

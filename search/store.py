@@ -25,6 +25,8 @@ from .generations import POINTER, read_manifest, served_generation
 from .scoring import Bm25
 from .vocabulary import Vocabulary
 
+COLUMNS = ("year", "type", "source", "date")
+
 
 @dataclass(frozen=True)
 class IndexInfo:
@@ -47,6 +49,17 @@ class ServedIndex:
     @cached_property
     def vocabulary(self) -> Vocabulary:
         return Vocabulary.load(self.folder)
+
+    @cached_property
+    def columns(self) -> dict[str, list[str]]:
+        """Year, type, source and date of every document, read once: facets, the timeline and
+        date sorting look values up in these lists instead of the index columns."""
+        reader = self.searcher.reader()
+        empty = [""] * reader.doc_count_all()
+        return {
+            name: list(reader.column_reader(name)) if reader.has_column(name) else empty
+            for name in COLUMNS
+        }
 
     @cached_property
     def thesaurus(self) -> synonyms.Thesaurus:

@@ -5,10 +5,8 @@ they span at most two years. Each bar carries the period filter that shows only 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-
-from whoosh.searching import Searcher
 
 MONTHS = ("janv.", "févr.", "mars", "avr.", "mai", "juin",
           "juil.", "août", "sept.", "oct.", "nov.", "déc.")  # fmt: skip
@@ -22,9 +20,9 @@ class Bar:
     count: int
 
 
-def timeline(searcher: Searcher, docnums: Iterable[int]) -> list[Bar]:
-    """Bars in time order, with empty periods between the first and the last shown as 0."""
-    dates = searcher.reader().column_reader("date")
+def timeline(dates: Sequence[str], docnums: Iterable[int]) -> list[Bar]:
+    """Bars in time order, with empty periods between the first and the last shown as 0.
+    ``dates`` holds every document's date (see ``ServedIndex.columns``)."""
     months = Counter(value[:7] for value in (dates[doc] for doc in docnums) if value)
     if not months:
         return []
