@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install system-deps index run test lint bench-quality
+.PHONY: install system-deps index run test lint bench-quality bench-perf bench-load
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 $(STAMP): pyproject.toml
@@ -36,4 +36,11 @@ test: lint system-deps
 	$(BIN)/pytest
 
 bench-quality: install
-	$(BIN)/python bench/quality.py ../shared/data/piaf ../shared/data/spf
+	$(BIN)/python bench/quality.py ../shared/data/piaf ../shared/data/spf --json bench/results/quality.json
+
+bench-perf: install
+	@command -v wrk >/dev/null 2>&1 || $(SUDO) apt-get install -y -q wrk
+	$(BIN)/python bench/perf.py --queries 300 --http-seconds 10 --json bench/results/perf.json
+
+bench-load: install
+	$(BIN)/python bench/load.py --json bench/results/load.json

@@ -138,6 +138,7 @@ def main() -> int:
     figures = run(args.corpus, args.clients, args.seconds, args.workers)
     print(" ".join(f"{name}={value}" for name, value in figures.items()))
     if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(figures, indent=2), "utf-8")
     return 0
 

@@ -287,6 +287,7 @@ def main() -> int:
     print(f"\nMachine: {machine}; SQLite {sqlite3.sqlite_version}\n")
     print(table(results))
     if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps({"machine": machine, "results": results}, indent=2))
     return 0
 
