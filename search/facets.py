@@ -7,8 +7,12 @@ how many results clicking that value would leave.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
+
+import numpy as np
+
+from .columns import Column
 
 FACETS = ("year", "type", "source")
 MAX_VALUES = 20  # values listed per facet, the most frequent ones
@@ -20,18 +24,11 @@ class FacetValue:
     count: int
 
 
-def count_facets(
-    columns: Mapping[str, Sequence[str]], docnums: Collection[int]
-) -> dict[str, list[FacetValue]]:
+def count_facets(columns: Mapping[str, Column], docnums: np.ndarray) -> dict[str, list[FacetValue]]:
     """For each facet, its values among ``docnums`` with their counts (years newest first).
 
     ``columns`` holds every document's value of each facet (see ``ServedIndex.columns``)."""
-    counts = {}
-    for name in FACETS:
-        values = columns.get(name) or []
-        counts[name] = Counter(values[doc] for doc in docnums) if values else Counter()
-        counts[name].pop("", None)
-    return {name: _ordered(name, counts[name]) for name in FACETS}
+    return {name: _ordered(name, columns[name].counts(docnums)) for name in FACETS}
 
 
 def _ordered(name: str, counts: Counter[str]) -> list[FacetValue]:

@@ -20,6 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from .accumulating import Accumulated, accumulate
 from .analysis import terms_of
 from .deadline import Deadline
 from .errors import BadRequest
@@ -29,7 +30,7 @@ from .highlight import Located, snippet_of_spans, spans_of
 from .lexicon import did_you_mean, near_words, prefix_words
 from .marking import body_words
 from .matching import CompiledQuery, compile_query
-from .ranking import by_date, by_relevance, matching_documents, newest_first_among_equals
+from .ranking import by_date, by_relevance, newest_first_among_equals
 from .reranking import rerank
 from .store import ServedIndex
 from .syntax import Clause, ParsedQuery, parse
@@ -139,31 +140,31 @@ def search(
     if compiled.empty:
         raise BadRequest(_nothing_to_search(request.q))
     allowed = allowed_documents(searcher, request.filters)
-    matched = matching_documents(searcher, compiled, allowed, deadline)
+    found = accumulate(searcher, index.postings, compiled, allowed, deadline)
     corrected = False
-    few = len(matched) < options.typo_below and not deadline.expired
+    few = found.total < options.typo_below and not deadline.expired
     if few and (near := near_words(vocabulary, typed)):
         compiled = compile_query(parsed, prefixes, near)
-        matched, corrected = matching_documents(searcher, compiled, allowed, deadline), True
+        found, corrected = accumulate(searcher, index.postings, compiled, allowed, deadline), True
     end = request.page * request.per_page
-    ranked = _ordered(index, compiled, request, options, matched, allowed, end, deadline)
+    ranked = _ordered(index, compiled, request, options, found, end, deadline)
     window = ranked[end - request.per_page : end]
     by_relevance_ = request.sort == "relevance"
-    words = body_words(searcher, compiled.highlight_terms, [doc for _, doc, _ in window])
+    words = body_words(index.postings, compiled.highlight_terms, [doc for _, doc, _ in window])
     hits = [
         _hit(index, doc, score if by_relevance_ else None, compiled, options, words.get(doc, []))
         for _, doc, score in window
     ]
     return Page(
         query=request.q,
-        total=len(matched),
+        total=found.total,
         page=request.page,
         per_page=request.per_page,
         hits=hits,
-        facets=count_facets(index.columns, matched),
-        timeline=timeline(index.columns["date"], matched),
+        facets=count_facets(index.columns, found.docs),
+        timeline=timeline(index.columns["month"], found.docs),
         suggestion=did_you_mean(
-            vocabulary, request.q, typed, len(matched) < options.typo_below or corrected
+            vocabulary, request.q, typed, found.total < options.typo_below or corrected
         ),
         corrected=corrected,
         partial=deadline.reached,
@@ -189,21 +190,19 @@ def _ordered(
     compiled: CompiledQuery,
     request: SearchRequest,
     options: SearchOptions,
-    matched: set[int],
-    allowed: set[int] | None,
+    found: Accumulated,
     end: int,
     deadline: Deadline,
 ) -> list[tuple[int, int, float]]:
-    searcher = index.searcher
     if request.sort != "relevance":
-        return by_date(index.columns["date"], matched, end, newest_first=request.sort == "date")
+        return by_date(index.columns["date"], found.docs, end, newest_first=request.sort == "date")
     limit = max(end, options.rerank_depth)
-    first_words = options.all_words_first_up_to
-    ranked = by_relevance(searcher, compiled, limit, first_words, allowed, deadline)
+    ranked = by_relevance(found, limit, options.all_words_first_up_to)
     if deadline.expired:
         return ranked
     ranked = rerank(
-        searcher,
+        index.searcher,
+        index.postings,
         compiled,
         ranked,
         options.rerank_depth,

@@ -21,6 +21,7 @@ from whoosh.searching import Searcher
 
 from .analysis import exact_form, section_of
 from .matching import CompiledQuery
+from .postings import PostingLists
 from .proximity import proximity_score
 from .schema import SEARCH_FIELD
 
@@ -37,6 +38,7 @@ class Matches:
 
 def rerank(
     searcher: Searcher,
+    postings: PostingLists,
     compiled: CompiledQuery,
     ranked: Ranked,
     depth: int,
@@ -49,7 +51,7 @@ def rerank(
     if not (use_proximity or use_exact) or not ranked:
         return ranked
     top = ranked[:depth]
-    found = read_matches(searcher, compiled.terms, [doc for _, doc, _ in top])
+    found = read_matches(postings, compiled.terms, [doc for _, doc, _ in top])
     idf = [searcher.idf(SEARCH_FIELD, term) for term in compiled.terms]
     average = searcher.avg_field_length(SEARCH_FIELD) or 1.0
     k1, b = getattr(searcher.weighting, "K1", 1.2), getattr(searcher.weighting, "B", 0.75)
@@ -71,26 +73,15 @@ def rerank(
 
 
 def read_matches(
-    searcher: Searcher, terms: Sequence[str], docnums: Sequence[int]
+    postings: PostingLists, terms: Sequence[str], docnums: Sequence[int]
 ) -> dict[int, Matches]:
-    """The matches of each term in each candidate, walking each term's postings once."""
+    """The matches of each term in each candidate."""
     found: dict[int, Matches] = defaultdict(Matches)
-    reader = searcher.reader()
-    ordered = sorted(docnums)
     for index, term in enumerate(terms):
-        if (SEARCH_FIELD, term) not in reader:
-            continue
-        matcher = searcher.postings(SEARCH_FIELD, term)
-        for docnum in ordered:
-            if matcher.is_active() and matcher.id() < docnum:
-                matcher.skip_to(docnum)
-            if not matcher.is_active():
-                break
-            if matcher.id() == docnum:
-                matches = found[docnum]
-                matches.weight[index] = matcher.weight()
-                spans = matcher.value_as("characters")
-                matches.spans.extend((pos, index, start, end) for pos, start, end in spans)
+        for docnum, (weight, spans) in postings.characters(SEARCH_FIELD, term, docnums).items():
+            matches = found[docnum]
+            matches.weight[index] = weight
+            matches.spans.extend((pos, index, start, end) for pos, start, end in spans)
     return found
 
 

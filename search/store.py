@@ -20,8 +20,10 @@ from whoosh.scoring import WeightingModel
 from whoosh.searching import Searcher
 
 from . import synonyms
+from .columns import Column
 from .errors import IndexUnavailable
 from .generations import POINTER, read_manifest, served_generation
+from .postings import PostingLists
 from .scoring import Bm25
 from .vocabulary import Vocabulary
 
@@ -51,15 +53,22 @@ class ServedIndex:
         return Vocabulary.load(self.folder)
 
     @cached_property
-    def columns(self) -> dict[str, list[str]]:
-        """Year, type, source and date of every document, read once: facets, the timeline and
-        date sorting look values up in these lists instead of the index columns."""
+    def columns(self) -> dict[str, Column]:
+        """Year, type, source, date and month of every document, read once: facets, the
+        timeline and date sorting look values up here instead of in the index columns."""
         reader = self.searcher.reader()
         empty = [""] * reader.doc_count_all()
-        return {
+        values = {
             name: list(reader.column_reader(name)) if reader.has_column(name) else empty
             for name in COLUMNS
         }
+        values["month"] = [date[:7] for date in values["date"]]
+        return {name: Column(column) for name, column in values.items()}
+
+    @cached_property
+    def postings(self) -> PostingLists:
+        """Decoded posting lists and field lengths, kept while this generation is served."""
+        return PostingLists(self.searcher)
 
     @cached_property
     def thesaurus(self) -> synonyms.Thesaurus:

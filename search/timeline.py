@@ -5,8 +5,11 @@ they span at most two years. Each bar carries the period filter that shows only 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+
+import numpy as np
+
+from .columns import Column
 
 MONTHS = ("janv.", "févr.", "mars", "avr.", "mai", "juin",
           "juil.", "août", "sept.", "oct.", "nov.", "déc.")  # fmt: skip
@@ -20,10 +23,10 @@ class Bar:
     count: int
 
 
-def timeline(dates: Sequence[str], docnums: Iterable[int]) -> list[Bar]:
+def timeline(months_of: Column, docnums: np.ndarray) -> list[Bar]:
     """Bars in time order, with empty periods between the first and the last shown as 0.
-    ``dates`` holds every document's date (see ``ServedIndex.columns``)."""
-    months = Counter(value[:7] for value in (dates[doc] for doc in docnums) if value)
+    ``months_of`` holds every document's month, ``YYYY-MM`` (see ``ServedIndex.columns``)."""
+    months = months_of.counts(docnums)
     if not months:
         return []
     first, last = min(months), max(months)

@@ -1,0 +1,137 @@
+"""First ranking stage, scored term at a time: every document a compiled query matches, its
+BM25F score and how many of the query's groups it contains, in one pass over whole posting
+lists (NumPy arrays from ``postings``).
+
+The scores are Whoosh's own: the same BM25 formula with the scorer's idf, average length, B
+and K1, and the same sums (a document's score is the sum of the scores of the groups it
+matches, a group's the sum of its words' scores, a word's multiplied by its boost), so the
+order is the one ``searcher.search(Or(groups))`` would give. Words are scored from their
+posting arrays; a group that is not made of words only (a phrase) is scored through Whoosh's
+matcher for that group. Exclusions and filters remove documents afterwards.
+
+Work stops between two words once the deadline has passed; what was scored is kept.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from whoosh import query as wq
+from whoosh.scoring import BM25FScorer
+from whoosh.searching import Searcher
+
+from .deadline import CHECK_EVERY, Deadline
+from .matching import CompiledQuery
+from .postings import PostingLists
+
+
+@dataclass(frozen=True)
+class Accumulated:
+    """The documents a query matches (ascending), their scores and matched group counts."""
+
+    docs: np.ndarray
+    scores: np.ndarray
+    groups: np.ndarray
+    wanted_groups: int  # how many groups the query has
+
+    @property
+    def total(self) -> int:
+        return len(self.docs)
+
+
+def accumulate(
+    searcher: Searcher,
+    postings: PostingLists,
+    compiled: CompiledQuery,
+    allowed: set[int] | None,
+    deadline: Deadline,
+) -> Accumulated:
+    """Score every document matching some group of ``compiled`` within ``allowed``."""
+    size = postings.size
+    scores = np.zeros(size)
+    counts = np.zeros(size, np.int16)
+    for group in compiled.groups:
+        if deadline.expired:
+            break
+        group_scores, group_hits = _group(searcher, postings, group, deadline)
+        scores += group_scores
+        counts += group_hits
+    keep = counts > 0
+    if compiled.excluded is not None:
+        excluded = list(searcher.docs_for_query(compiled.excluded))
+        keep[np.asarray(excluded, np.int64)] = False
+    if allowed is not None:
+        permitted = np.zeros(size, bool)
+        permitted[np.fromiter(allowed, np.int64, len(allowed))] = True
+        keep &= permitted
+    docs = np.flatnonzero(keep)
+    return Accumulated(docs, scores[docs], counts[docs], len(compiled.groups))
+
+
+def _group(
+    searcher: Searcher, postings: PostingLists, query: wq.Query, deadline: Deadline
+) -> tuple[np.ndarray, np.ndarray]:
+    """A group's score for every document, and whether each document matches it."""
+    scores = np.zeros(postings.size)
+    hits = np.zeros(postings.size, bool)
+    words = _words(query, 1.0)
+    if words is None:
+        docs, matched_scores = _by_matcher(searcher, query, deadline)
+        scores[docs] = matched_scores
+        hits[docs] = True
+        return scores, hits
+    for term, boost in words:
+        if deadline.expired:
+            break
+        if (term.fieldname, term.text) not in searcher.reader():
+            continue
+        scorer = searcher.weighting.scorer(searcher, term.fieldname, term.text)
+        if not isinstance(scorer, BM25FScorer):
+            docs, matched_scores = _by_matcher(searcher, term, deadline)
+            scores[docs] += matched_scores
+            hits[docs] = True
+            continue
+        docs, weights = postings.get(term.fieldname, term.text)
+        lengths = postings.lengths(term.fieldname)[docs]
+        tf = weights.astype(np.float64)
+        norm = scorer.K1 * ((1 - scorer.B) + scorer.B * lengths / scorer.avgfl)
+        scores[docs] += boost * (scorer.idf * ((tf * (scorer.K1 + 1)) / (tf + norm)))
+        hits[docs] = True
+    return scores, hits
+
+
+def _words(query: wq.Query, boost: float) -> list[tuple[wq.Term, float]] | None:
+    """The words of a group made of words (``Term`` or ``Or`` of them) with their boosts;
+    ``None`` for anything else."""
+    if isinstance(query, wq.Term):
+        return [(query, boost * query.boost)]
+    if type(query) is wq.Or and query.scale is None and not query.minmatch:
+        found: list[tuple[wq.Term, float]] = []
+        for sub in query.subqueries:
+            words = _words(sub, boost * query.boost)
+            if words is None:
+                return None
+            found += words
+        return found
+    if query is wq.NullQuery:
+        return []
+    return None
+
+
+def _by_matcher(
+    searcher: Searcher, query: wq.Query, deadline: Deadline
+) -> tuple[np.ndarray, np.ndarray]:
+    """Documents and scores of ``query`` through Whoosh's matchers (phrases and the like)."""
+    docs: list[int] = []
+    scores: list[float] = []
+    context = searcher.context()
+    for sub, offset in searcher.leaf_searchers():
+        matcher = query.matcher(sub, context)
+        while matcher.is_active():
+            if len(docs) % CHECK_EVERY == 0 and deadline.expired:
+                break
+            docs.append(matcher.id() + offset)
+            scores.append(matcher.score())
+            matcher.next()
+    return np.asarray(docs, np.int64), np.asarray(scores, np.float64)

@@ -1,0 +1,202 @@
+"""The first ranking stage scored from whole posting lists (``postings``, ``accumulating``)
+against Whoosh's own exhaustive search, on a real index of several segments with deleted
+documents (an incremental reindex of the bundled corpus after edits and a removal)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Iterator
+
+import numpy as np
+import pytest
+from whoosh import query as wq
+
+from search.accumulating import accumulate
+from search.columns import Column
+from search.deadline import Deadline
+from search.indexing import reindex
+from search.lexicon import near_words
+from search.matching import compile_query
+from search.postings import PostingLists
+from search.querying import SearchRequest, search
+from search.ranking import by_date
+from search.schema import SEARCH_FIELD
+from search.store import IndexStore, ServedIndex
+from search.syntax import parse
+
+from .conftest import ROOT
+
+QUERIES = [
+    "OTAN",
+    "sécurité spatiale",
+    "Quand l'OTAN a-t-elle adopté sa politique spatiale ?",
+    '"secrétaire général" Alliés',
+    "otan -russie",
+    "titre:industrie défense",
+    "cyber* OR climat",
+    "porte-parole États-Unis",
+    "Union européenne énergie -gaz",
+]
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedIndex]:
+    """The bundled corpus indexed, then one document edited, one removed, one added, and
+    indexed again incrementally: several segments, some postings of deleted documents."""
+    folder = tmp_path_factory.mktemp("first-stage")
+    corpus = folder / "corpus"
+    shutil.copytree(ROOT / "corpus", corpus)
+    reindex([corpus], folder / "ix", synonyms_file=ROOT / "synonyms.txt")
+    archives = corpus / "archives.jsonl"
+    lines = archives.read_text("utf-8").splitlines()
+    edited = json.loads(lines[0])
+    edited["body"] += " La sécurité spatiale de l’OTAN est renforcée face à la Russie."
+    added = {"id": "ajout", "title": "Sécurité spatiale et cyberdéfense", "body": "L’OTAN."}
+    lines = [json.dumps(edited, ensure_ascii=False), *lines[2:], json.dumps(added)]
+    archives.write_text("\n".join(lines) + "\n", "utf-8")
+    reindex([corpus], folder / "ix", synonyms_file=ROOT / "synonyms.txt")
+    store = IndexStore(folder / "ix")
+    index = store.current()
+    assert len(index.searcher.leaf_searchers()) > 1, "the incremental reindex made one segment"
+    assert index.searcher.reader().has_deletions(), "the incremental reindex deleted nothing"
+    yield index
+    store.close()
+
+
+def compiled_of(index: ServedIndex, q: str):  # type: ignore[no-untyped-def]
+    def prefixes(clause):  # type: ignore[no-untyped-def]
+        from search.lexicon import prefix_words
+
+        return prefix_words(index.vocabulary, clause, 512)
+
+    return compile_query(index.thesaurus.expand(parse(q)), prefixes)
+
+
+def whoosh_scores(index: ServedIndex, compiled) -> dict[int, float]:  # type: ignore[no-untyped-def]
+    """Every match and its score by Whoosh itself, without block skipping (no limit)."""
+    groups = list(compiled.groups)
+    query = groups[0] if len(groups) == 1 else wq.Or(groups)
+    if compiled.excluded is not None:
+        query = wq.AndNot(query, compiled.excluded)
+    return {hit.docnum: hit.score for hit in index.searcher.search(query, limit=None)}
+
+
+@pytest.mark.parametrize("q", QUERIES)
+def test_scores_are_whooshs_own_for_every_match(served: ServedIndex, q: str) -> None:
+    compiled = compiled_of(served, q)
+    found = accumulate(served.searcher, served.postings, compiled, None, Deadline(10))
+    expected = whoosh_scores(served, compiled)
+    assert expected, f"{q!r} should match something in the bundled corpus"
+    assert dict(zip(found.docs.tolist(), found.scores.tolist(), strict=True)) == pytest.approx(
+        expected
+    )
+
+
+def test_boosted_typo_alternatives_score_as_in_whoosh(served: ServedIndex) -> None:
+    typed = served.thesaurus.expand(parse("secruité Geoanna"))
+    near = near_words(served.vocabulary, parse("secruité Geoanna"))
+    assert near, "typo tolerance found no neighbour"
+    compiled = compile_query(typed, near_words=near)
+    found = accumulate(served.searcher, served.postings, compiled, None, Deadline(10))
+    expected = whoosh_scores(served, compiled)
+    assert expected
+    assert dict(zip(found.docs.tolist(), found.scores.tolist(), strict=True)) == pytest.approx(
+        expected
+    )
+
+
+def test_group_counts_say_which_documents_hold_every_word(served: ServedIndex) -> None:
+    compiled = compiled_of(served, "sécurité spatiale")
+    found = accumulate(served.searcher, served.postings, compiled, None, Deadline(10))
+    every = {hit.docnum for hit in served.searcher.search(wq.And(compiled.groups), limit=None)}
+    assert every
+    assert set(found.docs[found.groups == len(compiled.groups)].tolist()) == every
+
+
+def test_an_excluded_word_never_comes_back(served: ServedIndex) -> None:
+    compiled = compiled_of(served, "otan -russie")
+    found = accumulate(served.searcher, served.postings, compiled, None, Deadline(10))
+    with_russia = set(served.searcher.docs_for_query(wq.Term(SEARCH_FIELD, "russ")))
+    assert with_russia, "the corpus should mention Russia"
+    assert found.total and not set(found.docs.tolist()) & with_russia
+
+
+def test_filters_keep_only_allowed_documents(served: ServedIndex) -> None:
+    compiled = compiled_of(served, "OTAN")
+    everything = accumulate(served.searcher, served.postings, compiled, None, Deadline(10))
+    allowed = set(everything.docs.tolist()[::2])
+    found = accumulate(served.searcher, served.postings, compiled, allowed, Deadline(10))
+    assert set(found.docs.tolist()) == allowed
+    assert accumulate(served.searcher, served.postings, compiled, set(), Deadline(10)).total == 0
+
+
+def test_an_expired_deadline_stops_scoring(served: ServedIndex) -> None:
+    deadline = Deadline(0)
+    deadline.end -= 1
+    found = accumulate(
+        served.searcher, served.postings, compiled_of(served, "OTAN"), None, deadline
+    )
+    assert found.total == 0 and deadline.reached
+
+
+def test_posting_arrays_match_whooshs_matchers(served: ServedIndex) -> None:
+    searcher = served.searcher
+    terms = [text for _, text in zip(range(400), searcher.lexicon(SEARCH_FIELD), strict=False)]
+    assert len(terms) == 400
+    for raw in terms:
+        text = raw.decode("utf-8")
+        docs, weights = served.postings.get(SEARCH_FIELD, text)
+        expected_docs, expected_weights = [], []
+        for sub, offset in searcher.leaf_searchers():
+            if (SEARCH_FIELD, text) not in sub.reader():
+                continue
+            matcher = sub.reader().postings(SEARCH_FIELD, text)
+            while matcher.is_active():
+                expected_docs.append(matcher.id() + offset)
+                expected_weights.append(matcher.weight())
+                matcher.next()
+        assert docs.tolist() == expected_docs, text
+        assert weights.tolist() == expected_weights, text
+
+
+def test_characters_are_read_for_the_asked_documents_only(served: ServedIndex) -> None:
+    searcher = served.searcher
+    docs, _ = served.postings.get(SEARCH_FIELD, "otan")
+    asked = [int(d) for d in docs[::3]] + [int(docs[0]) + 100_000]
+    found = served.postings.characters(SEARCH_FIELD, "otan", asked)
+    assert set(found) == set(asked[:-1])
+    for doc, (weight, spans) in found.items():
+        matcher = searcher.postings(SEARCH_FIELD, "otan")
+        matcher.skip_to(doc)
+        assert matcher.id() == doc
+        assert (weight, spans) == (matcher.weight(), matcher.value_as("characters"))
+
+
+def test_the_cache_stays_within_its_budget_and_answers_the_same(served: ServedIndex) -> None:
+    small = PostingLists(served.searcher, budget=50)
+    for text in ("otan", "secur", "spatial", "otan", "allie"):
+        docs, weights = small.get(SEARCH_FIELD, text)
+        expected = served.postings.get(SEARCH_FIELD, text)
+        assert docs.tolist() == expected[0].tolist()
+        assert weights.tolist() == expected[1].tolist()
+        assert small._cached <= 50
+
+
+def test_columns_count_values_and_sort_dates() -> None:
+    dates = Column(["2024-02-20", "", "2019-12-04", "2024-02-20", "2021-03-01"])
+    assert dates.counts(np.array([0, 1, 3, 4])) == {"2024-02-20": 2, "2021-03-01": 1}
+    newest = by_date(dates, np.array([0, 1, 2, 3, 4]), 10, newest_first=True)
+    assert [doc for _, doc, _ in newest] == [0, 3, 4, 2, 1]
+    oldest = by_date(dates, np.array([0, 1, 2, 3, 4]), 3, newest_first=False)
+    assert [doc for _, doc, _ in oldest] == [2, 4, 0]
+
+
+def test_a_page_counts_every_match_and_ranks_the_best_first(served: ServedIndex) -> None:
+    q = "sécurité spatiale"
+    page = search(served, SearchRequest(q, per_page=100))
+    compiled = compiled_of(served, q)
+    assert page.total == len(whoosh_scores(served, compiled))
+    every = {hit.docnum for hit in served.searcher.search(wq.And(compiled.groups), limit=None)}
+    first = [served.searcher.document_number(id=hit.id) for hit in page.hits[: len(every)]]
+    assert set(first) == every  # documents with both words first (short query)
