@@ -40,6 +40,13 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("typo_below", 5, "Fewer results than this turn typo tolerance on.", int),
     Setting("title_weight", 3.0, "Weight of a title word against a body word (at reindex).", float),
     Setting(
+        "index_workers",
+        -1,
+        "Processes analysing documents beside reindex (-1: one per extra core, up to 3, for "
+        "corpora over 4 MB; 0: none).",
+        int,
+    ),
+    Setting(
         "all_words_first_up_to",
         3,
         "Queries of up to this many words rank documents with every word first (0: never).",

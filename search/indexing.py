@@ -103,9 +103,12 @@ def reindex(
     full: bool = False,
     strict: bool = False,
     on_document: Callable[[], object] = lambda: None,
+    workers: int | None = None,
 ) -> ReindexReport:
     """Index every document under ``paths`` into a new generation of ``index_dir`` and
     publish it. The generation also gets the corpus vocabulary and a copy of ``synonyms_file``.
+    ``workers`` processes analyse documents beside this one (``None``: as the corpus size and
+    the cores warrant, see ``analysing``).
     """
     started = time.perf_counter()
     files = corpus_files(paths)
@@ -120,7 +123,7 @@ def reindex(
             base = None if full else _reusable(served, title_weight, notes)
             report = _new_generation(
                 index_dir, base, files, title_weight, synonyms_file, strict,
-                (on_bytes, on_document, on_problem),
+                (on_bytes, on_document, on_problem), workers,
             )  # fmt: skip
             report.notes = notes
             prune(index_dir)
@@ -164,10 +167,11 @@ def _new_generation(
     synonyms_file: str | Path,
     strict: bool,
     callbacks: tuple[Callable[[int], object], Callable[[], object], Callable[[Problem], object]],
+    workers: int | None,
 ) -> ReindexReport:
     generation = new_generation(index_dir)
     try:
-        changes = write_corpus(generation, base, files, title_weight, *callbacks)
+        changes = write_corpus(generation, base, files, title_weight, *callbacks, workers=workers)
         if strict and changes.problems:
             raise CorpusError(
                 f"{len(changes.problems)} problème(s) dans le corpus et --strict demandé : "

@@ -12,21 +12,48 @@ own: snippets are cut from it. ``date``, ``year``, ``type`` and
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from typing import Any
+
 from whoosh.fields import ID, STORED, TEXT, Schema
 
 from .analysis import FrenchAnalyzer
 
-SCHEMA_VERSION = 2  # raise when fields change: an index of another version is rebuilt in full
+SCHEMA_VERSION = 3  # raise when fields change: an index of another version is rebuilt in full
 SEARCH_FIELD = "text"
 TITLE_WEIGHT = 3.0  # default weight of a title word against a body word (the title_weight setting)
+
+PostingItem = tuple[bytes, int, float, bytes]  # term, frequency, weight, encoded value
+
+
+class Analysed(str):
+    """A field value whose postings were computed beforehand (in another process, see
+    ``analysing``); still the text itself, so any other use of the value sees the text."""
+
+    postings: list[PostingItem]
+
+    @classmethod
+    def of(cls, text: str, postings: list[PostingItem]) -> Analysed:
+        made = cls(text)
+        made.postings = postings
+        return made
+
+
+class AnalysedText(TEXT):
+    """A ``TEXT`` field that indexes the postings of an ``Analysed`` value as they are."""
+
+    def index(self, value: Any, **kwargs: Any) -> Iterator[PostingItem]:
+        if isinstance(value, Analysed):
+            return iter(value.postings)
+        return super().index(value, **kwargs)
 
 
 def build_schema() -> Schema:
     analyzer = FrenchAnalyzer()
     return Schema(
         id=ID(stored=True, unique=True),
-        text=TEXT(analyzer=analyzer, chars=True),
-        title=TEXT(analyzer=analyzer, stored=True),
+        text=AnalysedText(analyzer=analyzer, chars=True),
+        title=AnalysedText(analyzer=analyzer, stored=True),
         body=STORED(),
         untitled=STORED(),
         date=ID(stored=True, sortable=True),

@@ -26,6 +26,7 @@ from whoosh import index as whoosh_index
 from whoosh.searching import Searcher
 from whoosh.writing import IndexWriter
 
+from .analysing import analysed_fields, in_order, workers_for
 from .analysis import WeightedText
 from .analysis.analyzer import raw_terms
 from .corpus import Document, Problem, read_corpus
@@ -92,8 +93,11 @@ def write_corpus(
     on_bytes: Callable[[int], object],
     on_document: Callable[[], object],
     on_problem: Callable[[Problem], object],
+    workers: int | None = None,
 ) -> Changes:
-    """Write ``files`` into ``generation``, starting from ``base`` when one is given."""
+    """Write ``files`` into ``generation``, starting from ``base`` when one is given.
+    ``workers`` processes analyse the documents (``None``: as many as the corpus is worth,
+    see ``analysing.workers_for``)."""
     if base is not None:
         link_generation(base, generation)
         index = whoosh_index.open_dir(str(generation))
@@ -102,8 +106,11 @@ def write_corpus(
         index = whoosh_index.create_in(str(generation), build_schema())
         previous, vocabulary = {}, VocabularyBuilder()
     changes, hashes = Changes(), dict[str, tuple[str, str]]()
-    writer = index.writer(limitmb=WRITER_MEMORY_MB)
-    with _old_documents(base) as old, _cancelled_on_error(writer):
+    if workers is None:
+        workers = workers_for(sum(path.stat().st_size for path in files))
+
+    def to_write() -> Iterator[tuple[Document, str | None]]:
+        """The new and changed documents (with their previous hash); the rest is counted."""
         for item in read_corpus(files, on_bytes):
             if isinstance(item, Document) and item.id in hashes:
                 seen = hashes[item.id][1]
@@ -118,9 +125,18 @@ def write_corpus(
             on_document()
             digest = content_hash(item)
             hashes[item.id] = (digest, item.where)
-            _write_one(
-                writer, item, digest, previous.get(item.id), old, vocabulary, changes, title_weight
-            )
+            if previous.get(item.id) == digest:
+                changes.unchanged += 1
+            else:
+                yield item, previous.get(item.id)
+
+    writer = index.writer(limitmb=WRITER_MEMORY_MB)
+    with _old_documents(base) as old, _cancelled_on_error(writer):
+        for (doc, before), postings in in_order(
+            to_write(), lambda item: item[0], title_weight, workers
+        ):
+            fields = analysed_fields(document_fields(doc, title_weight), postings)
+            _write_one(writer, doc.id, fields, postings[1], before, old, vocabulary, changes)
         if not hashes:
             raise CorpusError("aucun document lisible dans le corpus ; l’index servi est conservé")
         for doc_id in previous.keys() - hashes.keys():
@@ -138,26 +154,23 @@ def write_corpus(
 
 def _write_one(
     writer: IndexWriter,
-    doc: Document,
-    digest: str,
+    doc_id: str,
+    fields: dict[str, Any],
+    words: list[str],
     before: str | None,
     old: Searcher | None,
     vocabulary: VocabularyBuilder,
     changes: Changes,
-    title_weight: float,
 ) -> None:
-    if before == digest:
-        changes.unchanged += 1
-        return
-    fields = document_fields(doc, title_weight)
+    """Add a new document, or replace a changed one (``before``: its previous hash)."""
     if before is None:
         writer.add_document(**fields)
         changes.added += 1
     else:
-        vocabulary.remove_document(_indexed_words(old, doc.id))
+        vocabulary.remove_document(_indexed_words(old, doc_id))
         writer.update_document(**fields)
         changes.updated += 1
-    vocabulary.add_document(fields["text"].words)
+    vocabulary.add_document(words)
 
 
 def _indexed_words(old: Searcher | None, doc_id: str) -> list[str]:
