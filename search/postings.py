@@ -28,6 +28,8 @@ from whoosh.searching import Searcher
 Postings = tuple[np.ndarray, np.ndarray]  # (document numbers int32 ascending, weights float32)
 EMPTY: Postings = (np.zeros(0, np.int32), np.zeros(0, np.float32))
 CACHED_POSTINGS = 4_000_000  # about 32 MB of decoded postings per server process
+CACHED_OCCURRENCES = 50_000  # (term, document) occurrence lists kept: reranking, snippets
+Occurrences = tuple[float, list[tuple[int, int, int]]]  # weight, (position, start, end) each
 
 
 class PostingLists:
@@ -40,6 +42,7 @@ class PostingLists:
         self._cache: OrderedDict[tuple[str, str], Postings] = OrderedDict()
         self._cached = 0
         self._lengths: dict[str, np.ndarray] = {}
+        self._occurrences: OrderedDict[tuple[str, str, int], Occurrences] = OrderedDict()
         self._lock = threading.Lock()
 
     def get(self, field: str, text: str) -> Postings:
@@ -74,16 +77,33 @@ class PostingLists:
                 self._lengths[field] = np.concatenate(parts) if parts else np.zeros(0)
             return self._lengths[field]
 
-    def characters(
-        self, field: str, text: str, docnums: Sequence[int]
-    ) -> dict[int, tuple[float, list[tuple[int, int, int]]]]:
+    def characters(self, field: str, text: str, docnums: Sequence[int]) -> dict[int, Occurrences]:
         """For each of ``docnums`` containing ``text``: its posting weight and the term's
         ``(position, start char, end char)`` occurrences. Only the blocks holding one of
-        ``docnums`` are decoded."""
-        found: dict[int, tuple[float, list[tuple[int, int, int]]]] = {}
-        present = _present(self.get(field, text)[0], docnums)
+        ``docnums`` are decoded, and the occurrences read are kept for a while: the page's
+        snippets need those of its hits, the next page those of the same candidates."""
+        found: dict[int, Occurrences] = {}
+        present = []
+        candidates = _present(self.get(field, text)[0], docnums)
+        with self._lock:
+            for doc in candidates:
+                if (known := self._occurrences.get((field, text, doc))) is not None:
+                    self._occurrences.move_to_end((field, text, doc))
+                    found[doc] = known
+                else:
+                    present.append(doc)
         if not present:
             return found
+        read = self._read_characters(field, text, present)
+        with self._lock:
+            for doc, occurrences in read.items():
+                self._occurrences[(field, text, doc)] = occurrences
+            while len(self._occurrences) > CACHED_OCCURRENCES:
+                self._occurrences.popitem(last=False)
+        return found | read
+
+    def _read_characters(self, field: str, text: str, present: list[int]) -> dict[int, Occurrences]:
+        found: dict[int, Occurrences] = {}
         for sub, offset in self.searcher.leaf_searchers():
             reader = sub.reader()
             size = sub.doc_count_all()

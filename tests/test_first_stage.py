@@ -171,6 +171,10 @@ def test_characters_are_read_for_the_asked_documents_only(served: ServedIndex) -
         matcher.skip_to(doc)
         assert matcher.id() == doc
         assert (weight, spans) == (matcher.weight(), matcher.value_as("characters"))
+    # asked again, partly known already: the same answers, from memory or from the index
+    again = served.postings.characters(SEARCH_FIELD, "otan", [int(d) for d in docs])
+    assert {doc: again[doc] for doc in found} == found
+    assert len(again) == len(docs)
 
 
 def test_the_cache_stays_within_its_budget_and_answers_the_same(served: ServedIndex) -> None:
