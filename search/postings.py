@@ -1,12 +1,16 @@
-"""Whole posting lists as arrays, for the first ranking stage: a term's document numbers and
-weights, and every document's field length, read once and kept per served generation.
+"""Postings read for ranking, kept per served generation: a term's whole posting list as
+arrays (document numbers, weights) and every document's field length for the first stage, and
+a term's occurrences (positions, character offsets) in chosen documents for the second stage
+and the snippets.
 
 Whoosh's matchers hand out one posting at a time, through several Python calls each; scoring
 every match of a query that way costs most of a search. Here a term's postings are read block
 by block (each block of Whoosh's ``W3`` codec is decoded whole anyway) into two NumPy arrays,
 so BM25 can be computed for all of them at once. Reading a block also decodes its positions
 and character offsets, which dominates what is left; decoded terms are therefore kept in a
-cache bounded by a number of postings (least recently used first out).
+cache bounded by a number of postings (least recently used first out). Occurrences are read
+from the blocks holding the asked documents only, and kept in a cache bounded by a number of
+(term, document) pairs.
 
 This leans on the block attributes of the ``W3`` codec of Whoosh-Reloaded 2.7.5 (the pinned
 version); a posting reader of any other kind is read through the public matcher interface.
