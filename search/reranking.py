@@ -56,11 +56,12 @@ def rerank(
     average = searcher.avg_field_length(SEARCH_FIELD) or 1.0
     k1, b = getattr(searcher.weighting, "K1", 1.2), getattr(searcher.weighting, "B", 0.75)
     exact = frozenset(compiled.exact_terms)
+    lengths = postings.lengths(SEARCH_FIELD)  # read once per generation for the first stage
     reordered = []
     for tier, doc, score in top:
         matches = found.get(doc)
         if matches:
-            length = searcher.doc_field_length(doc, SEARCH_FIELD, 0)
+            length = lengths[doc]
             norm = k1 * ((1 - b) + b * length / average)
             if use_proximity:
                 spans = [(pos, term) for pos, term, _, _ in matches.spans]
