@@ -54,7 +54,7 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("proximity_weight", 1.0, "Weight of the bonus for query words close together.", float),
     Setting("exact_weight", 0.5, "Weight of the bonus for words in the exact form typed.", float),
-    Setting("rerank_depth", 100, "Candidates reranked by proximity and exact form.", int),
+    Setting("rerank_depth", 30, "Candidates reranked by proximity and exact form.", int),
     Setting("bm25_b", 0.75, "BM25 length normalisation (0: none, 1: full).", float),
     Setting("bm25_k1", 1.2, "BM25 term-frequency saturation.", float),
     Setting("snippet_chars", 220, "Target length of one snippet fragment, in characters.", int),

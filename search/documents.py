@@ -50,7 +50,7 @@ class Similar:
 
 def get_document(index: ServedIndex, doc_id: str) -> DocumentView:
     """The document ``doc_id``; ``NotFound`` when the served index has none by that id."""
-    stored = index.searcher.stored_fields(_docnum(index, doc_id))
+    stored = index.stored(_docnum(index, doc_id))
     return DocumentView(
         id=stored["id"],
         title=stored["title"],
@@ -76,7 +76,7 @@ def similar_documents(index: ServedIndex, doc_id: str, limit: int = 5) -> list[S
     """The ``limit`` documents closest to ``doc_id`` by its key terms."""
     searcher = index.searcher
     docnum = _docnum(index, doc_id)
-    stored = searcher.stored_fields(docnum)
+    stored = index.stored(docnum)
     text = WeightedText(((stored["title"], TITLE_WEIGHT), (stored["body"], 1.0)))
     candidates = searcher.key_terms_from_text(SEARCH_FIELD, text, numterms=3 * KEY_TERMS)
     common = max(3, searcher.doc_count() // COMMON_SHARE)

@@ -14,7 +14,7 @@ of a short query stay first); only the top ``depth`` candidates move.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from whoosh.searching import Searcher
@@ -26,6 +26,7 @@ from .proximity import proximity_score
 from .schema import SEARCH_FIELD
 
 Ranked = list[tuple[int, int, float]]  # (tier, docnum, score); tier 0 holds every wanted word
+Stored = Callable[[int], Mapping[str, object]]  # a document's stored fields by number
 
 
 @dataclass
@@ -38,6 +39,7 @@ class Matches:
 
 def rerank(
     searcher: Searcher,
+    stored: Stored,
     postings: PostingLists,
     compiled: CompiledQuery,
     ranked: Ranked,
@@ -67,7 +69,7 @@ def rerank(
                 spans = [(pos, term) for pos, term, _, _ in matches.spans]
                 score += proximity_weight * proximity_score(spans, idf, norm, k1)
             if use_exact:
-                score += exact_weight * _exact_score(searcher, doc, matches, exact, idf, norm, k1)
+                score += exact_weight * _exact_score(stored(doc), matches, exact, idf, norm, k1)
         reordered.append((tier, doc, score))
     reordered.sort(key=lambda item: (item[0], -item[2]))
     return reordered + ranked[depth:]
@@ -87,8 +89,7 @@ def read_matches(
 
 
 def _exact_score(
-    searcher: Searcher,
-    docnum: int,
+    fields: Mapping[str, object],
     matches: Matches,
     exact: frozenset[str],
     idf: Sequence[float],
@@ -96,8 +97,7 @@ def _exact_score(
     k1: float,
 ) -> float:
     """BM25 of the matches written in a form the user typed, title matches weighted as indexed."""
-    stored = searcher.stored_fields(docnum)
-    sections = (stored.get("title") or "", stored.get("body") or "")
+    sections = (str(fields.get("title") or ""), str(fields.get("body") or ""))
     counts: dict[int, list[int]] = defaultdict(lambda: [0, 0])  # term -> [title, body] counts
     exact_counts: dict[int, list[int]] = defaultdict(lambda: [0, 0])
     for pos, term, start, end in matches.spans:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -28,6 +29,7 @@ from .scoring import Bm25
 from .vocabulary import Vocabulary
 
 COLUMNS = ("year", "type", "source", "date")
+CACHED_DOCUMENTS = 2_000  # stored fields kept: the reranked candidates, then the page's hits
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,23 @@ class ServedIndex:
         self.searcher = searcher
         manifest = read_manifest(folder)
         self.info = IndexInfo(folder.name, searcher.doc_count(), manifest.get("built_at"))
+        self._stored: OrderedDict[int, dict[str, Any]] = OrderedDict()
+        self._stored_lock = threading.Lock()
+
+    def stored(self, docnum: int) -> dict[str, Any]:
+        """The stored fields of ``docnum`` (read only). The last ``CACHED_DOCUMENTS`` read
+        are kept: reranking reads the best candidates' texts, the page's snippets read the
+        same texts again, and the next page those of the same candidates."""
+        with self._stored_lock:
+            if (fields := self._stored.get(docnum)) is not None:
+                self._stored.move_to_end(docnum)
+                return fields
+        fields = self.searcher.stored_fields(docnum)
+        with self._stored_lock:
+            self._stored[docnum] = fields
+            while len(self._stored) > CACHED_DOCUMENTS:
+                self._stored.popitem(last=False)
+        return fields
 
     @cached_property
     def vocabulary(self) -> Vocabulary:

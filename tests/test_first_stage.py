@@ -5,6 +5,7 @@ documents (an incremental reindex of the bundled corpus after edits and a remova
 from __future__ import annotations
 
 import json
+import random
 import shutil
 from collections.abc import Iterator
 
@@ -204,3 +205,69 @@ def test_a_page_counts_every_match_and_ranks_the_best_first(served: ServedIndex)
     every = {hit.docnum for hit in served.searcher.search(wq.And(compiled.groups), limit=None)}
     first = [served.searcher.document_number(id=hit.id) for hit in page.hits[: len(every)]]
     assert set(first) == every  # documents with both words first (short query)
+
+
+@pytest.fixture(scope="module")
+def many_blocks(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedIndex]:
+    """600 generated communiqués over a small vocabulary: common words hold several posting
+    blocks of Whoosh's codec (128 postings each)."""
+    rng = random.Random(7)
+    words = [
+        "alliance",
+        "sécurité",
+        "spatiale",
+        "défense",
+        "industrie",
+        "ministre",
+        "sommet",
+        "accord",
+        "énergie",
+    ]
+    folder = tmp_path_factory.mktemp("many-blocks")
+    lines = []
+    for number in range(600):
+        body = " ".join(rng.choice(words) for _ in range(rng.randint(5, 40)))
+        lines.append(json.dumps({"id": f"c{number}", "title": f"Note {number}", "body": body}))
+    (folder / "notes.jsonl").write_text("\n".join(lines) + "\n", "utf-8")
+    reindex([folder / "notes.jsonl"], folder / "ix", synonyms_file=ROOT / "synonyms.txt")
+    store = IndexStore(folder / "ix")
+    yield store.current()
+    store.close()
+
+
+@pytest.mark.parametrize("which", ["served", "many_blocks"])
+def test_occurrences_from_kept_blocks_equal_those_read_again(
+    request: pytest.FixtureRequest, which: str
+) -> None:
+    """Occurrences taken from the blocks the first stage kept, from some of them (the others
+    evicted) and from the index alone are the same, and are Whoosh's own."""
+    index: ServedIndex = request.getfixturevalue(which)
+    searcher = index.searcher
+    kept, some, none = (PostingLists(searcher, block_budget=size) for size in (10**6, 200, 0))
+    lexicon = [raw.decode("utf-8") for raw in searcher.lexicon(SEARCH_FIELD)]
+    terms = sorted(lexicon, key=lambda t: -searcher.doc_frequency(SEARCH_FIELD, t))[:40]
+    several_blocks = 0
+    for text in terms:
+        docs = [int(doc) for doc in kept.get(SEARCH_FIELD, text)[0]]
+        several_blocks += len(docs) > 128
+        asked = [*docs[::2], searcher.doc_count_all() + 5]
+        expected = {}
+        for doc in asked[:-1]:
+            matcher = searcher.postings(SEARCH_FIELD, text)
+            matcher.skip_to(doc)
+            expected[doc] = (matcher.weight(), matcher.value_as("characters"))
+        for postings in (kept, some, none):
+            assert postings.characters(SEARCH_FIELD, text, asked) == expected, text
+    assert kept._block_postings > 0 and some._block_postings <= 200 and not none._blocks
+    if which == "many_blocks":
+        assert several_blocks, "no term spans several blocks: the test proves less than it says"
+
+
+def test_stored_fields_kept_are_whooshs_and_bounded(
+    served: ServedIndex, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("search.store.CACHED_DOCUMENTS", 5)
+    for _ in range(2):  # the second round reads some from memory, most again from the index
+        for doc in range(served.searcher.doc_count_all()):
+            assert served.stored(doc) == served.searcher.stored_fields(doc)
+            assert len(served._stored) <= 5
