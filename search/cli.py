@@ -92,6 +92,7 @@ def reindex(
                 full=full,
                 strict=strict,
                 on_document=progress.document,
+                on_writing=progress.writing,
                 workers=None if settings["index_workers"] < 0 else settings["index_workers"],
             )
     for note in report.notes:

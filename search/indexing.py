@@ -93,6 +93,12 @@ class ReindexReport:
         }
 
 
+# on_bytes, on_document, on_problem, on_writing (see ``reindex``)
+Callbacks = tuple[
+    Callable[[int], object], Callable[[], object], Callable[[Problem], object], Callable[[], object]
+]
+
+
 def reindex(
     paths: Iterable[str | Path],
     index_dir: str | Path,
@@ -104,6 +110,7 @@ def reindex(
     strict: bool = False,
     on_document: Callable[[], object] = lambda: None,
     workers: int | None = None,
+    on_writing: Callable[[], object] = lambda: None,
 ) -> ReindexReport:
     """Index every document under ``paths`` into a new generation of ``index_dir`` and
     publish it. The generation also gets the corpus vocabulary and a copy of ``synonyms_file``.
@@ -123,7 +130,7 @@ def reindex(
             base = None if full else _reusable(served, title_weight, notes)
             report = _new_generation(
                 index_dir, base, files, title_weight, synonyms_file, strict,
-                (on_bytes, on_document, on_problem), workers,
+                (on_bytes, on_document, on_problem, on_writing), workers,
             )  # fmt: skip
             report.notes = notes
             prune(index_dir)
@@ -166,7 +173,7 @@ def _new_generation(
     title_weight: float,
     synonyms_file: str | Path,
     strict: bool,
-    callbacks: tuple[Callable[[int], object], Callable[[], object], Callable[[Problem], object]],
+    callbacks: Callbacks,
     workers: int | None,
 ) -> ReindexReport:
     generation = new_generation(index_dir)

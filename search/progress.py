@@ -50,6 +50,18 @@ class Progress:
         if self.problems <= MAX_SHOWN:
             self._write(f"ignoré : {problem}")
 
+    def writing(self) -> None:
+        """Reading is over; the index files are being written (a long step for a big corpus,
+        with nothing left to count)."""
+        if self._bar is not None:
+            self._bar.close()
+            self._bar = None
+        elapsed = time.monotonic() - self.started
+        self._write(
+            f"lecture terminée : {self.documents} documents en {elapsed:.0f} s ; écriture de "
+            "l’index (tri, compression des listes ; pour un gros corpus, autant que la lecture)…"
+        )
+
     def __enter__(self) -> Progress:
         return self
 

@@ -93,6 +93,7 @@ def write_corpus(
     on_bytes: Callable[[int], object],
     on_document: Callable[[], object],
     on_problem: Callable[[Problem], object],
+    on_writing: Callable[[], object] = lambda: None,
     workers: int | None = None,
 ) -> Changes:
     """Write ``files`` into ``generation``, starting from ``base`` when one is given.
@@ -144,6 +145,7 @@ def write_corpus(
             writer.delete_by_term("id", doc_id)
             changes.deleted += 1
     if changes.added or changes.updated or changes.deleted or base is None:
+        on_writing()
         writer.commit()
     else:
         writer.cancel()

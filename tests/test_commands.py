@@ -45,6 +45,8 @@ def test_reindex_reports_bad_lines_and_ends_with_a_summary(
     result = run("reindex", str(corpus_dir), "--index", str(tmp_path / "ix"))
     assert result.returncode == 0, result.stderr
     assert f"{corpus_dir / 'docs.jsonl'}:5: champ « body » manquant ou vide" in result.stderr
+    # once everything is read, the last step says what it does instead of a frozen "time left"
+    assert f"lecture terminée : {len(DOCS)} documents en " in result.stderr
     assert result.stdout.startswith(f"{len(DOCS)} documents indexés, 1 ignorés, ")
 
 
