@@ -8,6 +8,8 @@ waits much. The postings come back as plain tuples and are handed to the schema'
 ``AnalysedText`` fields, which index them as given. Workers are started with ``spawn`` (they
 inherit no file descriptor, so never the writer's lock) and die with the reindex process
 (``PR_SET_PDEATHSIG`` on Linux), so a ``kill -9`` of a reindex leaves no worker behind.
+This serves incremental reindexes (one writer replaces and deletes); a build from scratch
+gives each worker a writer of its own instead (``segmenting``).
 """
 
 from __future__ import annotations
@@ -110,7 +112,7 @@ def in_order(
 def _executor(
     workers: int, context: multiprocessing.context.SpawnContext
 ) -> Iterator[ProcessPoolExecutor]:
-    executor = ProcessPoolExecutor(workers, mp_context=context, initializer=_die_with_parent)
+    executor = ProcessPoolExecutor(workers, mp_context=context, initializer=die_with_parent)
     try:
         yield executor
     finally:
@@ -121,7 +123,7 @@ def _analyse_chunk(texts: list[tuple[str, str]], title_weight: float) -> list[Po
     return [analyse(title, body, title_weight) for title, body in texts]
 
 
-def _die_with_parent() -> None:
+def die_with_parent() -> None:
     """Ask Linux to kill this worker when the reindex process dies (even by ``kill -9``)."""
     with contextlib.suppress(OSError, AttributeError):
         libc = ctypes.CDLL(None, use_errno=True)

@@ -59,7 +59,7 @@ class Progress:
         elapsed = time.monotonic() - self.started
         self._write(
             f"lecture terminée : {self.documents} documents en {elapsed:.0f} s ; écriture de "
-            "l’index (tri, compression des listes ; pour un gros corpus, autant que la lecture)…"
+            "l’index (tri et compression des listes, sans compteur)…"
         )
 
     def __enter__(self) -> Progress:

@@ -49,6 +49,13 @@ class VocabularyBuilder:
     def remove_document(self, words: Iterable[str]) -> None:
         self._documents.subtract(set(words))
 
+    def counts(self) -> Counter[str]:
+        """Documents per written form (another process's share, to ``merge``)."""
+        return Counter(self._documents)
+
+    def merge(self, counts: Counter[str]) -> None:
+        self._documents.update(counts)
+
     def save(self, folder: Path) -> None:
         forms: dict[str, Counter[str]] = {}
         with gzip.open(folder / WORDS_FILE, "wt", encoding="utf-8", compresslevel=3) as out:

@@ -1,6 +1,7 @@
 """Write a corpus into a generation, from scratch or from the previous generation.
 
-From scratch, every document is analysed and added. Incrementally, the new generation starts
+From scratch, every document is analysed and added, each process (the reindex process and its
+workers, if the corpus is worth them) writing a segment of its own (``segmenting``). Incrementally, the new generation starts
 as a copy of the previous one (segment files are hard links: Whoosh never rewrites a segment,
 it only adds new ones and deletes old ones), and only the differences are written: documents
 whose content hash is new are added, changed ones replaced, vanished ones deleted, and the
@@ -19,6 +20,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -33,10 +35,12 @@ from .corpus import Document, Problem, read_corpus
 from .corpus.model import display_title
 from .errors import CorpusError
 from .schema import build_schema
+from .segmenting import write_segments
 from .vocabulary import VocabularyBuilder
 
 HASHES = "documents.tsv.gz"
 WRITER_MEMORY_MB = 256
+EMPTY = "aucun document lisible dans le corpus ; l’index servi est conservé"
 
 
 @dataclass
@@ -131,24 +135,38 @@ def write_corpus(
             else:
                 yield item, previous.get(item.id)
 
-    writer = index.writer(limitmb=WRITER_MEMORY_MB)
-    with _old_documents(base) as old, _cancelled_on_error(writer):
-        for (doc, before), postings in in_order(
-            to_write(), lambda item: item[0], title_weight, workers
-        ):
-            fields = analysed_fields(document_fields(doc, title_weight), postings)
-            _write_one(writer, doc.id, fields, postings[1], before, old, vocabulary, changes)
+    def all_read() -> None:
+        """Reading is over: refuse an empty corpus, else say the files are being written."""
         if not hashes:
-            raise CorpusError("aucun document lisible dans le corpus ; l’index servi est conservé")
-        for doc_id in previous.keys() - hashes.keys():
-            vocabulary.remove_document(_indexed_words(old, doc_id))
-            writer.delete_by_term("id", doc_id)
-            changes.deleted += 1
-    if changes.added or changes.updated or changes.deleted or base is None:
+            raise CorpusError(EMPTY)
         on_writing()
-        writer.commit()
-    else:
-        writer.cancel()
+
+    writer = index.writer(limitmb=WRITER_MEMORY_MB)
+    if base is None and workers:  # from scratch: one segment per process, written at once
+        with _cancelled_on_error(writer):
+            changes.added = write_segments(
+                writer, generation, (doc for doc, _ in to_write()),
+                partial(document_fields, title_weight=title_weight), title_weight, workers,
+                vocabulary, all_read,
+            )  # fmt: skip
+    else:  # one writer; workers, if any, analyse for it
+        with _old_documents(base) as old, _cancelled_on_error(writer):
+            for (doc, before), postings in in_order(
+                to_write(), lambda item: item[0], title_weight, workers
+            ):
+                fields = analysed_fields(document_fields(doc, title_weight), postings)
+                _write_one(writer, doc.id, fields, postings[1], before, old, vocabulary, changes)
+            if not hashes:
+                raise CorpusError(EMPTY)
+            for doc_id in previous.keys() - hashes.keys():
+                vocabulary.remove_document(_indexed_words(old, doc_id))
+                writer.delete_by_term("id", doc_id)
+                changes.deleted += 1
+        if changes.added or changes.updated or changes.deleted or base is None:
+            on_writing()
+            writer.commit()
+        else:
+            writer.cancel()
     save_hashes(generation, {doc_id: digest for doc_id, (digest, _) in hashes.items()})
     vocabulary.save(generation)
     return changes

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import gzip
 import os
+import shutil
 import signal
 import subprocess
 import time
 from pathlib import Path
 
+import pytest
 from whoosh import index as whoosh_index
 
 from search.analysing import workers_for
@@ -22,19 +24,21 @@ from .test_reindex_safety import BIN, served_count, synthetic, wait_for, write_j
 
 
 def postings_of(index_dir: Path) -> dict[str, object]:
-    """Every posting (document, weight, encoded positions and offsets) and stored field."""
+    """Every posting (document id, weight, encoded positions and offsets) and stored field,
+    whatever the segments and the document numbers."""
     generation = served_generation(index_dir)
     assert generation is not None
     with whoosh_index.open_dir(str(generation)).searcher() as searcher:
         reader = searcher.reader()
-        found: dict[str, object] = {}
+        ids = {doc: searcher.stored_fields(doc)["id"] for doc in reader.all_doc_ids()}
+        found: dict[str, object] = {"segments": len(searcher.leaf_searchers())}
         for field in ("text", "title"):
             for term in reader.lexicon(field):
                 matcher, postings = reader.postings(field, term), []
                 while matcher.is_active():
-                    postings.append((matcher.id(), matcher.weight(), matcher.value()))
+                    postings.append((ids[matcher.id()], matcher.weight(), matcher.value()))
                     matcher.next()
-                found[f"{field}:{term!r}"] = postings
+                found[f"{field}:{term!r}"] = sorted(postings)
         found["stored"] = sorted(
             (fields["id"], sorted(map(str, fields.items())))
             for fields in searcher.all_stored_fields()
@@ -46,18 +50,41 @@ def postings_of(index_dir: Path) -> dict[str, object]:
     return found
 
 
-def test_workers_build_the_same_index_as_one_process(tmp_path: Path) -> None:
+def words_of(index_dir: Path) -> bytes:
+    generation = served_generation(index_dir)
+    assert generation is not None
+    return gzip.decompress((generation / WORDS_FILE).read_bytes())
+
+
+def test_workers_build_the_same_index_as_one_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """From scratch, each worker writes a segment of its own (the bundled corpus and 400
+    generated documents: a dozen chunks shared out); incrementally, workers analyse for the
+    one writer. Either way the same postings, stored fields, lengths and vocabulary. The
+    writers' memory is made tiny, so that they spill sorted runs to their shared temporary
+    folder as on a big corpus."""
+    monkeypatch.setattr("search.writing.WRITER_MEMORY_MB", 0.3)
+    corpus = tmp_path / "corpus"
+    shutil.copytree(ROOT / "corpus", corpus)
+    write_jsonl(corpus / "generated.jsonl", synthetic(400))
     alone, shared = tmp_path / "alone", tmp_path / "shared"
-    reindex([ROOT / "corpus"], alone, workers=0)
-    reindex([ROOT / "corpus"], shared, workers=2)
+    reindex([corpus], alone, workers=0)
+    reindex([corpus], shared, workers=2)
     expected = postings_of(alone)
-    assert len(expected) > 1000
-    assert postings_of(shared) == expected
-    words = [
-        gzip.decompress((served_generation(folder) / WORDS_FILE).read_bytes())  # type: ignore[operator]
-        for folder in (alone, shared)
-    ]
-    assert words[0] == words[1] and len(words[0]) > 10_000
+    assert len(expected) > 1000 and expected.pop("segments") == 1
+    found = postings_of(shared)
+    assert found.pop("segments") == 3, "one segment per process was expected"
+    assert found == expected
+    assert words_of(shared) == words_of(alone) and len(words_of(alone)) > 10_000
+    # incrementally (documents added and changed): workers analyse, one process writes
+    write_jsonl(corpus / "generated.jsonl", synthetic(450, marker="modifié"))
+    reindex([corpus], alone, workers=0)
+    reindex([corpus], shared, workers=2)
+    expected, found = postings_of(alone), postings_of(shared)
+    expected.pop("segments"), found.pop("segments")
+    assert found == expected
+    assert words_of(shared) == words_of(alone)
 
 
 def test_large_corpora_get_workers_small_ones_none() -> None:

@@ -1,0 +1,164 @@
+"""A full build written as several Whoosh segments at once, one per process.
+
+Whoosh's writer is pure Python from end to end: after the analysis, adding the postings to its
+pool, sorting them and writing the segment's blocks take as long again, in the one process
+that holds the writer. For a build from scratch, each analysis worker (see ``analysing``)
+therefore gets a writer of its own: it analyses its share of the documents, adds them to its
+own segment and writes that segment's files while the reindex process does the same with its
+share; the reindex process then commits every segment together, in one table of contents. The
+index has one segment per process (a search reads one posting list per segment and term).
+
+Workers open the generation without taking Whoosh's write lock (the reindex process holds it,
+as Whoosh's ``MpWriter`` does for its sub-writers), are started with ``spawn`` and die with the
+reindex process. This leans on the segment-writer steps of Whoosh-Reloaded 2.7.5 (the pinned
+version) that ``MpWriter`` also uses: ``_finalize_segment``, ``_commit_toc`` and ``_finish``.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections import Counter, deque
+from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from itertools import islice
+from pathlib import Path
+from typing import Any
+
+from whoosh import index as whoosh_index
+from whoosh.writing import SegmentWriter
+
+from .analysing import AHEAD, CHUNK, analyse, analysed_fields, die_with_parent
+from .corpus import Document
+from .errors import IndexWriteError
+from .vocabulary import VocabularyBuilder
+
+# Of every MAIN_PARTS + WORKER_PARTS × workers chunks, the reindex process writes MAIN_PARTS,
+# each worker WORKER_PARTS (measured on 10k articles with one worker: 3/5 here 30.5 s, 1/2
+# 36-40 s, 2/5 38 s, 1/3 42 s; a worker also unpickles its documents and starts later).
+MAIN_PARTS, WORKER_PARTS = 3, 2
+
+
+def write_segments(
+    writer: SegmentWriter,
+    generation: Path,
+    documents: Iterable[Document],
+    fields_of: Callable[[Document], dict[str, Any]],
+    title_weight: float,
+    workers: int,
+    vocabulary: VocabularyBuilder,
+    on_writing: Callable[[], object],
+) -> int:
+    """Add ``documents`` (new ones: nothing is replaced) to ``writer``'s segment and to one
+    segment per worker, then commit them all. ``fields_of`` gives a document's fields (a
+    module-level function or a ``partial`` of one: workers receive it pickled). Returns the
+    number of documents written."""
+    context = multiprocessing.get_context("spawn")
+    limitmb = writer.pool.limit / (1024 * 1024) / (workers + 1)  # the memory shared out
+    start = (str(generation), limitmb, fields_of, title_weight)
+    pools = [
+        ProcessPoolExecutor(1, mp_context=context, initializer=_start_writer, initargs=start)
+        for _ in range(workers)
+    ]
+    try:
+        written = _dispatch(writer, documents, fields_of, title_weight, pools, vocabulary)
+        on_writing()
+        finishing = [pool.submit(_finish_writer) for pool in pools]
+        segments = [writer._finalize_segment()] if writer._added else []
+        for future in finishing:
+            segment, words = _result(future)
+            vocabulary.merge(words)
+            if segment is not None:
+                segments.append(segment)
+        writer._commit_toc(segments)
+        writer._finish()
+    finally:
+        for pool in pools:
+            pool.shutdown(wait=True, cancel_futures=True)
+    return written
+
+
+def _dispatch(
+    writer: SegmentWriter,
+    documents: Iterable[Document],
+    fields_of: Callable[[Document], dict[str, Any]],
+    title_weight: float,
+    pools: list[ProcessPoolExecutor],
+    vocabulary: VocabularyBuilder,
+) -> int:
+    """Send chunks of documents round the workers, writing the reindex process's share here;
+    at most ``AHEAD`` chunks wait per worker (the memory of a reindex stays bounded)."""
+    every = MAIN_PARTS + WORKER_PARTS * len(pools)
+    pending: deque[Future[None]] = deque()
+    source = iter(documents)
+    written = sent = 0
+    while chunk := list(islice(source, CHUNK)):
+        written += len(chunk)
+        turn, sent = sent % every, sent + 1
+        if turn < MAIN_PARTS:
+            for doc in chunk:
+                _add(writer, vocabulary, doc, fields_of, title_weight)
+            continue
+        pool = pools[(turn - MAIN_PARTS) // WORKER_PARTS]
+        pending.append(pool.submit(_add_chunk, chunk))
+        while len(pending) > AHEAD * len(pools):
+            _result(pending.popleft())
+    for future in pending:
+        _result(future)
+    return written
+
+
+def _add(
+    writer: SegmentWriter,
+    vocabulary: VocabularyBuilder,
+    doc: Document,
+    fields_of: Callable[[Document], dict[str, Any]],
+    title_weight: float,
+) -> None:
+    postings = analyse(doc.title or "", doc.body, title_weight)
+    writer.add_document(**analysed_fields(fields_of(doc), postings))
+    vocabulary.add_document(postings[1])
+
+
+def _result(future: Future[Any]) -> Any:
+    try:
+        return future.result()
+    except BrokenProcessPool as error:
+        raise IndexWriteError(
+            "un processus d’écriture s’est arrêté brutalement (mémoire insuffisante ?) : "
+            "l’index servi est conservé ; relancez avec COMMUNIQUES_INDEX_WORKERS=0"
+        ) from error
+
+
+# In a worker process: its own segment writer, what it needs, and its documents' words.
+_worker: dict[str, Any] = {}
+
+
+def _start_writer(
+    generation: str,
+    limitmb: float,
+    fields_of: Callable[[Document], dict[str, Any]],
+    title_weight: float,
+) -> None:
+    die_with_parent()
+    _worker.update(
+        writer=SegmentWriter(whoosh_index.open_dir(generation), _lk=False, limitmb=limitmb),
+        fields_of=fields_of,
+        title_weight=title_weight,
+        vocabulary=VocabularyBuilder(),
+    )
+
+
+def _add_chunk(docs: list[Document]) -> None:
+    for doc in docs:
+        _add(_worker["writer"], _worker["vocabulary"], doc, _worker["fields_of"],
+             _worker["title_weight"])  # fmt: skip
+
+
+def _finish_writer() -> tuple[Any, Counter[str]]:
+    """Write this worker's segment: its description, and the words its documents hold.
+    (Not ``_finish``: it would remove the temporary folder all the writers share, which the
+    reindex process's writer removes when it is done.)"""
+    writer: SegmentWriter = _worker["writer"]
+    segment = writer._finalize_segment() if writer._added else None
+    return segment, _worker["vocabulary"].counts()
