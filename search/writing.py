@@ -1,12 +1,12 @@
 """Write a corpus into a generation, from scratch or from the previous generation.
 
 From scratch, every document is analysed and added, each process (the reindex process and its
-workers, if the corpus is worth them) writing a segment of its own (``segmenting``). Incrementally, the new generation starts
-as a copy of the previous one (segment files are hard links: Whoosh never rewrites a segment,
-it only adds new ones and deletes old ones), and only the differences are written: documents
-whose content hash is new are added, changed ones replaced, vanished ones deleted, and the
-others left alone without being analysed again. The vocabulary and the table of content hashes
-(``documents.tsv.gz``) are updated the same way.
+workers, if the corpus is worth them) writing a segment of its own (``segmenting``).
+Incrementally, the new generation starts as a copy of the previous one (segment files are hard
+links: Whoosh never rewrites a segment, it only adds new ones and deletes old ones), and only
+the differences are written: documents whose content hash is new are added, changed ones
+replaced, vanished ones deleted, and the others left alone without being analysed again. The
+vocabulary and the table of content hashes (``documents.tsv.gz``) are updated the same way.
 """
 
 from __future__ import annotations
