@@ -83,7 +83,7 @@ def in_order(
     pending: deque[tuple[list[T], list[tuple[str, str]], Future[list[Postings]] | None]] = deque()
     source = iter(items)
     sent = 0
-    with _executor(workers, context) as executor:
+    with worker_failures(), _executor(workers, context) as executor:
         while True:
             while len(pending) < (workers + 1) * AHEAD and (chunk := list(islice(source, CHUNK))):
                 texts = [(d.title or "", d.body) for d in map(document, chunk)]
@@ -98,14 +98,21 @@ def in_order(
             if future is None:
                 yield from zip(chunk, _analyse_chunk(texts, title_weight), strict=True)
                 continue
-            try:
-                analysed = future.result()
-            except BrokenProcessPool as error:
-                raise IndexWriteError(
-                    "un processus d’analyse s’est arrêté brutalement (mémoire insuffisante ?) : "
-                    "l’index servi est conservé ; relancez avec COMMUNIQUES_INDEX_WORKERS=0"
-                ) from error
-            yield from zip(chunk, analysed, strict=True)
+            yield from zip(chunk, future.result(), strict=True)
+
+
+@contextlib.contextmanager
+def worker_failures() -> Iterator[None]:
+    """A worker that died (killed, out of memory) becomes a clear ``IndexWriteError``, whether
+    its death shows when a result is awaited or when more work is sent."""
+    try:
+        yield
+    except BrokenProcessPool as error:
+        raise IndexWriteError(
+            "un processus auxiliaire de reindex s’est arrêté brutalement (mémoire "
+            "insuffisante ?) : l’index servi est conservé ; relancez avec "
+            "COMMUNIQUES_INDEX_WORKERS=0"
+        ) from error
 
 
 @contextlib.contextmanager

@@ -20,7 +20,6 @@ import multiprocessing
 from collections import Counter, deque
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from itertools import islice
 from pathlib import Path
 from typing import Any
@@ -28,9 +27,8 @@ from typing import Any
 from whoosh import index as whoosh_index
 from whoosh.writing import SegmentWriter
 
-from .analysing import AHEAD, CHUNK, analyse, analysed_fields, die_with_parent
+from .analysing import AHEAD, CHUNK, analyse, analysed_fields, die_with_parent, worker_failures
 from .corpus import Document
-from .errors import IndexWriteError
 from .vocabulary import VocabularyBuilder
 
 # Of every MAIN_PARTS + WORKER_PARTS × workers chunks, the reindex process writes MAIN_PARTS,
@@ -61,15 +59,16 @@ def write_segments(
         for _ in range(workers)
     ]
     try:
-        written = _dispatch(writer, documents, fields_of, title_weight, pools, vocabulary)
-        on_writing()
-        finishing = [pool.submit(_finish_writer) for pool in pools]
-        segments = [writer._finalize_segment()] if writer._added else []
-        for future in finishing:
-            segment, words = _result(future)
-            vocabulary.merge(words)
-            if segment is not None:
-                segments.append(segment)
+        with worker_failures():
+            written = _dispatch(writer, documents, fields_of, title_weight, pools, vocabulary)
+            on_writing()
+            finishing = [pool.submit(_finish_writer) for pool in pools]
+            segments = [writer._finalize_segment()] if writer._added else []
+            for future in finishing:
+                segment, words = future.result()
+                vocabulary.merge(words)
+                if segment is not None:
+                    segments.append(segment)
         writer._commit_toc(segments)
         writer._finish()
     finally:
@@ -102,9 +101,9 @@ def _dispatch(
         pool = pools[(turn - MAIN_PARTS) // WORKER_PARTS]
         pending.append(pool.submit(_add_chunk, chunk))
         while len(pending) > AHEAD * len(pools):
-            _result(pending.popleft())
+            pending.popleft().result()
     for future in pending:
-        _result(future)
+        future.result()
     return written
 
 
@@ -118,16 +117,6 @@ def _add(
     postings = analyse(doc.title or "", doc.body, title_weight)
     writer.add_document(**analysed_fields(fields_of(doc), postings))
     vocabulary.add_document(postings[1])
-
-
-def _result(future: Future[Any]) -> Any:
-    try:
-        return future.result()
-    except BrokenProcessPool as error:
-        raise IndexWriteError(
-            "un processus d’écriture s’est arrêté brutalement (mémoire insuffisante ?) : "
-            "l’index servi est conservé ; relancez avec COMMUNIQUES_INDEX_WORKERS=0"
-        ) from error
 
 
 # In a worker process: its own segment writer, what it needs, and its documents' words.

@@ -144,3 +144,44 @@ def test_kill_9_of_a_reindex_leaves_no_worker_behind(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert served_count(tmp_path / "ix") == 2500
+
+
+@pytest.mark.parametrize("flags", [["--full"], []], ids=["own-segments", "incremental"])
+def test_a_worker_killed_mid_build_fails_the_reindex_and_keeps_the_served_index(
+    tmp_path: Path, flags: list[str]
+) -> None:
+    """A worker dies (out of memory, say) while writing its own segment (full build) or
+    analysing for the one writer (incremental): reindex stops with a clear message and a
+    non-zero status, the served index is the old one, no new generation is left."""
+    index = tmp_path / "ix"
+    reindex([ROOT / "corpus"], index)
+    before = served_generation(index)
+    corpus = write_jsonl(tmp_path / "big.jsonl", synthetic(2500))
+    process = subprocess.Popen(
+        [str(BIN / "reindex"), str(corpus), "--index", str(index), *flags],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "COMMUNIQUES_INDEX_WORKERS": "1"},
+    )
+    workers: set[int] = set()
+
+    def working() -> bool:
+        workers.update(p for p in children_of(process.pid) if "spawn_main" in command_of(p))
+        return bool(workers) or process.poll() is not None
+
+    wait_for(working)
+    assert process.poll() is None, "the reindex ended before its worker could be seen"
+    time.sleep(1.0)  # the worker is writing
+    for pid in workers:
+        os.kill(pid, signal.SIGKILL)
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode != 0
+    assert (
+        "processus auxiliaire de reindex s’est arrêté brutalement" in stderr
+        and "l’index servi est conservé" in stderr
+    )
+    assert "Traceback" not in stderr
+    assert served_generation(index) == before
+    assert served_count(index) == 50
+    assert [g.name for g in (index / "generations").iterdir()] == [before.name]  # type: ignore[union-attr]
