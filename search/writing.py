@@ -35,7 +35,7 @@ from .corpus import Document, Problem, read_corpus
 from .corpus.model import display_title
 from .errors import CorpusError
 from .schema import build_schema
-from .segmenting import write_segments
+from .segmenting import Writer, write_segments
 from .vocabulary import VocabularyBuilder
 
 HASHES = "documents.tsv.gz"
@@ -141,7 +141,7 @@ def write_corpus(
             raise CorpusError(EMPTY)
         on_writing()
 
-    writer = index.writer(limitmb=WRITER_MEMORY_MB)
+    writer = Writer(index, limitmb=WRITER_MEMORY_MB)
     if base is None and workers:  # from scratch: one segment per process, written at once
         with _cancelled_on_error(writer):
             changes.added = write_segments(
