@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from whoosh import index as whoosh_index
+from whoosh.writing import SegmentWriter
 
 from search.analysing import workers_for
 from search.generations import served_generation
@@ -185,3 +186,44 @@ def test_a_worker_killed_mid_build_fails_the_reindex_and_keeps_the_served_index(
     assert served_generation(index) == before
     assert served_count(index) == 50
     assert [g.name for g in (index / "generations").iterdir()] == [before.name]  # type: ignore[union-attr]
+
+
+def block_statistics(index_dir: Path) -> dict[str, object]:
+    """What Whoosh writes beside each posting list for its block-skipping searches: per term
+    and per block, the shortest and longest document and the highest weight."""
+    generation = served_generation(index_dir)
+    assert generation is not None
+    found: dict[str, object] = {}
+    with whoosh_index.open_dir(str(generation)).searcher() as searcher:
+        reader = searcher.reader()
+        for field in ("text", "title"):
+            for term in reader.lexicon(field):
+                info = reader.term_info(field, term)
+                blocks, matcher = [], reader.postings(field, term)
+                while matcher.is_active():
+                    blocks.append((matcher.block_min_length(), matcher.block_max_length(),
+                                   matcher.block_max_weight()))  # fmt: skip
+                    matcher._next_block()
+                found[f"{field}:{term!r}"] = (
+                    info.min_length(),
+                    info.max_length(),
+                    info.max_weight(),
+                    blocks,
+                )
+    return found
+
+
+def test_the_segment_writer_records_the_lengths_whooshs_own_writer_does(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``segmenting.Writer`` reads document lengths its own way when writing postings; the
+    lengths recorded per term and per block are those of Whoosh's ``SegmentWriter``."""
+    corpus = tmp_path / "corpus"
+    shutil.copytree(ROOT / "corpus", corpus)
+    write_jsonl(corpus / "generated.jsonl", synthetic(300))
+    reindex([corpus], tmp_path / "ours", workers=0)
+    monkeypatch.setattr("search.writing.Writer", SegmentWriter)
+    reindex([corpus], tmp_path / "whooshs", workers=0)
+    ours, whooshs = block_statistics(tmp_path / "ours"), block_statistics(tmp_path / "whooshs")
+    assert len(ours) > 1000 and ours == whooshs
+    assert any(len(blocks) > 1 for *_, blocks in ours.values())  # type: ignore[misc]
