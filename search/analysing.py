@@ -31,6 +31,7 @@ from whoosh.fields import Schema
 
 from .analysis import WeightedText
 from .corpus import Document
+from .corpus.model import first_words
 from .errors import IndexWriteError
 from .schema import Analysed, PostingItem, build_schema
 
@@ -44,9 +45,10 @@ Postings = tuple[list[PostingItem], list[str], list[PostingItem]]  # text, its w
 
 
 def analyse(title: str, body: str, title_weight: float) -> Postings:
-    """The postings of the ``text`` and ``title`` fields of one document, and its words."""
+    """The postings of the ``text`` and ``title`` fields of one document, and its words.
+    Without a title, the first words of the body (the title shown) rank as one in ``text``."""
     schema = _schema()
-    text = WeightedText(((title, title_weight), (body, 1.0)))
+    text = WeightedText(((title or first_words(body), title_weight), (body, 1.0)))
     text_items = list(schema["text"].index(text))
     title_items = list(schema["title"].index(title)) if title else []
     return text_items, text.words, title_items

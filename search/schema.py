@@ -2,12 +2,13 @@
 
 ``text`` is what queries search: the title and the body analysed as one field, each title word
 weighing ``title_weight`` (BM25F: the weighted frequencies of a word in both parts add up before
-BM25 saturates them, so a word in the title and the body is not counted twice over). ``title``
-is also indexed alone, for title-only searches. Postings of ``text`` keep positions (phrases,
-proximity) and character offsets into the stored title or body (the exact form of a match can
-be read back without analysing the document again). The body is stored, not indexed on its
-own: snippets are cut from it. ``date``, ``year``, ``type`` and
-``source`` are exact values kept in columns for filters, facets and sorting.
+BM25 saturates them, so a word in the title and the body is not counted twice over); a document
+without a title has the first words of its body, the title the site shows, weighed as one.
+``title`` is also indexed alone (documents' own titles only), for title-only searches. Postings
+of ``text`` keep positions (phrases, proximity) and character offsets into the stored title or
+body (the exact form of a match can be read back without analysing the document again). The
+body is stored, not indexed on its own: snippets are cut from it. ``date``, ``year``, ``type``
+and ``source`` are exact values kept in columns for filters, facets and sorting.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from whoosh.fields import ID, STORED, TEXT, Schema
 
 from .analysis import FrenchAnalyzer
 
-SCHEMA_VERSION = 3  # raise when fields change: an index of another version is rebuilt in full
+SCHEMA_VERSION = 4  # raise when fields change: an index of another version is rebuilt in full
 SEARCH_FIELD = "text"
 TITLE_WEIGHT = 3.0  # default weight of a title word against a body word (the title_weight setting)
 

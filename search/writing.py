@@ -32,7 +32,7 @@ from .analysing import analysed_fields, in_order, workers_for
 from .analysis import WeightedText
 from .analysis.analyzer import raw_terms
 from .corpus import Document, Problem, read_corpus
-from .corpus.model import display_title
+from .corpus.model import display_title, first_words
 from .errors import CorpusError
 from .schema import build_schema
 from .segmenting import Writer, write_segments
@@ -63,7 +63,7 @@ def document_fields(doc: Document, title_weight: float) -> dict[str, Any]:
     """The Whoosh fields of a document (absent values are left out, as Whoosh requires)."""
     fields: dict[str, Any] = {
         "id": doc.id,
-        "text": WeightedText(((doc.title or "", title_weight), (doc.body, 1.0))),
+        "text": WeightedText(((doc.title or first_words(doc.body), title_weight), (doc.body, 1.0))),
         "title": doc.title or "",
         "_stored_title": display_title(doc),
         "untitled": not doc.title,

@@ -89,3 +89,16 @@ def test_short_queries_rank_documents_with_every_word_first(tmp_path: Path) -> N
         {"id": "one", "title": "Sahel Sahel", "body": "Sahel, Sahel, Sahel."},
     ]
     assert ranked(tmp_path, docs, "Sahel climat") == ["both", "one"]
+
+
+def test_without_a_title_the_first_words_rank_as_one(tmp_path: Path) -> None:
+    """A document without a title shows the first words of its body as its title; they also
+    weigh as a title. Title-only searches still look at documents' own titles."""
+    docs = [
+        {"id": "lead", "body": f"Le climat se réchauffe. {FILLER} Communiqué du jour."},
+        {"id": "deep", "body": f"Communiqué du jour. {FILLER} Le climat se réchauffe."},
+    ]
+    for order, folder in ((docs, tmp_path / "a"), (docs[::-1], tmp_path / "b")):
+        folder.mkdir()
+        assert ranked(folder, order, "climat") == ["lead", "deep"]
+        assert ranked(folder, order, "titre:climat") == []

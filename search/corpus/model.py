@@ -94,11 +94,18 @@ def display_title(doc: Document, length: int = 100) -> str:
     """The title to show: the document's own, else the start of its first line of text."""
     if doc.title:
         return doc.title
-    first_line = doc.body.split("\n", 1)[0].strip()
+    lead = first_words(doc.body, length)
+    return lead if lead == doc.body.split("\n", 1)[0].strip() else lead + "…"
+
+
+def first_words(body: str, length: int = 100) -> str:
+    """The start of the first line of ``body``, cut between words: what stands for the title
+    of a document that has none, shown (with ``…`` when cut) and ranked as a title."""
+    first_line = body.split("\n", 1)[0].strip()
     if len(first_line) <= length:
         return first_line
     cut = first_line.rfind(" ", 0, length)
-    return first_line[: cut if cut > 0 else length] + "…"
+    return first_line[: cut if cut > 0 else length]
 
 
 def _required_text(record: dict[str, Any], key: str) -> str:
