@@ -44,11 +44,16 @@ PR_SET_PDEATHSIG = 1
 Postings = tuple[list[PostingItem], list[str], list[PostingItem]]  # text, its words, title
 
 
+def searched_text(title: str, body: str, title_weight: float) -> WeightedText:
+    """The ``text`` field of a document: its title weighing ``title_weight``, then its body.
+    Without a title, the first words of the body (the title shown) rank as one."""
+    return WeightedText(((title or first_words(body), title_weight), (body, 1.0)))
+
+
 def analyse(title: str, body: str, title_weight: float) -> Postings:
-    """The postings of the ``text`` and ``title`` fields of one document, and its words.
-    Without a title, the first words of the body (the title shown) rank as one in ``text``."""
+    """The postings of the ``text`` and ``title`` fields of one document, and its words."""
     schema = _schema()
-    text = WeightedText(((title or first_words(body), title_weight), (body, 1.0)))
+    text = searched_text(title, body, title_weight)
     text_items = list(schema["text"].index(text))
     title_items = list(schema["title"].index(title)) if title else []
     return text_items, text.words, title_items

@@ -28,11 +28,10 @@ from whoosh import index as whoosh_index
 from whoosh.searching import Searcher
 from whoosh.writing import IndexWriter
 
-from .analysing import analysed_fields, in_order, workers_for
-from .analysis import WeightedText
+from .analysing import analysed_fields, in_order, searched_text, workers_for
 from .analysis.analyzer import raw_terms
 from .corpus import Document, Problem, read_corpus
-from .corpus.model import display_title, first_words
+from .corpus.model import display_title
 from .errors import CorpusError
 from .schema import build_schema
 from .segmenting import Writer, write_segments
@@ -63,7 +62,7 @@ def document_fields(doc: Document, title_weight: float) -> dict[str, Any]:
     """The Whoosh fields of a document (absent values are left out, as Whoosh requires)."""
     fields: dict[str, Any] = {
         "id": doc.id,
-        "text": WeightedText(((doc.title or first_words(doc.body), title_weight), (doc.body, 1.0))),
+        "text": searched_text(doc.title or "", doc.body, title_weight),
         "title": doc.title or "",
         "_stored_title": display_title(doc),
         "untitled": not doc.title,
