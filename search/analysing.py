@@ -5,25 +5,18 @@ Analysis (tokenizing, folding, stemming, encoding positions and character offset
 half of a reindex; the writer itself (Whoosh's pool, sort and segment files) stays in the
 reindex process, which also analyses one chunk in ``workers + 1`` itself so that neither side
 waits much. The postings come back as plain tuples and are handed to the schema's
-``AnalysedText`` fields, which index them as given. Workers are started with ``spawn`` (they
-inherit no file descriptor, so never the writer's lock) and die with the reindex process
-(``PR_SET_PDEATHSIG`` on Linux), so a ``kill -9`` of a reindex leaves no worker behind.
-This serves incremental reindexes (one writer replaces and deletes); a build from scratch
-gives each worker a writer of its own instead (``segmenting``).
+``AnalysedText`` fields, which index them as given. The worker processes (``workers``) are
+spawned, die with the reindex process, and one that dies fails the reindex with a clear
+error. This serves incremental reindexes (one writer replaces and deletes); a build from
+scratch gives each worker a writer of its own instead (``segmenting``).
 """
 
 from __future__ import annotations
 
-import contextlib
-import ctypes
 import functools
-import multiprocessing
 import os
-import signal
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from itertools import islice
 from typing import TypeVar
 
@@ -32,14 +25,13 @@ from whoosh.fields import Schema
 from .analysis import WeightedText
 from .corpus import Document
 from .corpus.model import first_words
-from .errors import IndexWriteError
 from .schema import Analysed, PostingItem, build_schema
+from .workers import Worker, running
 
 T = TypeVar("T")
 CHUNK = 32  # documents sent to a worker at once
 AHEAD = 4  # chunks in flight per worker (bounds the memory of a reindex)
 PARALLEL_FROM_BYTES = 4_000_000  # smaller corpora are analysed in the reindex process
-PR_SET_PDEATHSIG = 1
 
 Postings = tuple[list[PostingItem], list[str], list[PostingItem]]  # text, its words, title
 
@@ -86,64 +78,28 @@ def in_order(
             doc = document(item)
             yield item, analyse(doc.title or "", doc.body, title_weight)
         return
-    context = multiprocessing.get_context("spawn")
-    pending: deque[tuple[list[T], list[tuple[str, str]], Future[list[Postings]] | None]] = deque()
+    pending: deque[tuple[list[T], list[tuple[str, str]], Worker | None]] = deque()
     source = iter(items)
     sent = 0
-    with worker_failures(), _executor(workers, context) as executor:
+    with running([Worker() for _ in range(workers)]) as pool:
         while True:
             while len(pending) < (workers + 1) * AHEAD and (chunk := list(islice(source, CHUNK))):
                 texts = [(d.title or "", d.body) for d in map(document, chunk)]
-                sent += 1
-                future = None  # every (workers + 1)th chunk is analysed here, when its turn comes
-                if sent % (workers + 1):
-                    future = executor.submit(_analyse_chunk, texts, title_weight)
-                pending.append((chunk, texts, future))
+                turn, sent = sent % (workers + 1), sent + 1
+                worker = None  # every (workers + 1)th chunk is analysed here, when its turn comes
+                if turn:
+                    worker = pool[turn - 1]
+                    worker.send(_analyse_chunk, texts, title_weight)
+                pending.append((chunk, texts, worker))
             if not pending:
                 return
-            chunk, texts, future = pending.popleft()
-            if future is None:
-                yield from zip(chunk, _analyse_chunk(texts, title_weight), strict=True)
-                continue
-            yield from zip(chunk, future.result(), strict=True)
-
-
-@contextlib.contextmanager
-def worker_failures() -> Iterator[None]:
-    """A worker that died (killed, out of memory) becomes a clear ``IndexWriteError``, whether
-    its death shows when a result is awaited or when more work is sent."""
-    try:
-        yield
-    except BrokenProcessPool as error:
-        raise IndexWriteError(
-            "un processus auxiliaire de reindex s’est arrêté brutalement (mémoire "
-            "insuffisante ?) : l’index servi est conservé ; relancez avec "
-            "COMMUNIQUES_INDEX_WORKERS=0"
-        ) from error
-
-
-@contextlib.contextmanager
-def _executor(
-    workers: int, context: multiprocessing.context.SpawnContext
-) -> Iterator[ProcessPoolExecutor]:
-    executor = ProcessPoolExecutor(workers, mp_context=context, initializer=die_with_parent)
-    try:
-        yield executor
-    finally:
-        executor.shutdown(wait=True, cancel_futures=True)
+            chunk, texts, worker = pending.popleft()
+            analysed = _analyse_chunk(texts, title_weight) if worker is None else worker.receive()
+            yield from zip(chunk, analysed, strict=True)
 
 
 def _analyse_chunk(texts: list[tuple[str, str]], title_weight: float) -> list[Postings]:
     return [analyse(title, body, title_weight) for title, body in texts]
-
-
-def die_with_parent() -> None:
-    """Ask Linux to kill this worker when the reindex process dies (even by ``kill -9``)."""
-    with contextlib.suppress(OSError, AttributeError):
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
-    if os.getppid() == 1:  # the parent died before the request took effect
-        os._exit(1)
 
 
 @functools.cache

@@ -17,10 +17,8 @@ version) that ``MpWriter`` also uses: ``_finalize_segment``, ``_commit_toc`` and
 
 from __future__ import annotations
 
-import multiprocessing
 from collections import Counter, deque
 from collections.abc import Callable, Iterable
-from concurrent.futures import Future, ProcessPoolExecutor
 from itertools import islice
 from pathlib import Path
 from typing import Any
@@ -28,9 +26,10 @@ from typing import Any
 from whoosh import index as whoosh_index
 from whoosh.writing import SegmentWriter
 
-from .analysing import AHEAD, CHUNK, analyse, analysed_fields, die_with_parent, worker_failures
+from .analysing import AHEAD, CHUNK, analyse, analysed_fields
 from .corpus import Document
 from .vocabulary import VocabularyBuilder
+from .workers import Worker, running
 
 # Of every MAIN_PARTS + WORKER_PARTS × workers chunks, the reindex process writes MAIN_PARTS,
 # each worker WORKER_PARTS (measured on 10k articles with one worker: 3/5 here 30.5 s, 1/2
@@ -85,29 +84,21 @@ def write_segments(
     segment per worker, then commit them all. ``fields_of`` gives a document's fields (a
     module-level function or a ``partial`` of one: workers receive it pickled). Returns the
     number of documents written."""
-    context = multiprocessing.get_context("spawn")
     limitmb = writer.pool.limit / (1024 * 1024) / (workers + 1)  # the memory shared out
     start = (str(generation), limitmb, fields_of, title_weight)
-    pools = [
-        ProcessPoolExecutor(1, mp_context=context, initializer=_start_writer, initargs=start)
-        for _ in range(workers)
-    ]
-    try:
-        with worker_failures():
-            written = _dispatch(writer, documents, fields_of, title_weight, pools, vocabulary)
-            on_writing()
-            finishing = [pool.submit(_finish_writer) for pool in pools]
-            segments = [writer._finalize_segment()] if writer._added else []
-            for future in finishing:
-                segment, words = future.result()
-                vocabulary.merge(words)
-                if segment is not None:
-                    segments.append(segment)
-        writer._commit_toc(segments)
-        writer._finish()
-    finally:
-        for pool in pools:
-            pool.shutdown(wait=True, cancel_futures=True)
+    with running([Worker(_start_writer, start) for _ in range(workers)]) as pool:
+        written = _dispatch(writer, documents, fields_of, title_weight, pool, vocabulary)
+        on_writing()
+        for worker in pool:
+            worker.send(_finish_writer)
+        segments = [writer._finalize_segment()] if writer._added else []
+        for worker in pool:
+            segment, words = worker.receive()
+            vocabulary.merge(words)
+            if segment is not None:
+                segments.append(segment)
+    writer._commit_toc(segments)
+    writer._finish()
     return written
 
 
@@ -116,13 +107,13 @@ def _dispatch(
     documents: Iterable[Document],
     fields_of: Callable[[Document], dict[str, Any]],
     title_weight: float,
-    pools: list[ProcessPoolExecutor],
+    pool: list[Worker],
     vocabulary: VocabularyBuilder,
 ) -> int:
     """Send chunks of documents round the workers, writing the reindex process's share here;
     at most ``AHEAD`` chunks wait per worker (the memory of a reindex stays bounded)."""
-    every = MAIN_PARTS + WORKER_PARTS * len(pools)
-    pending: deque[Future[None]] = deque()
+    every = MAIN_PARTS + WORKER_PARTS * len(pool)
+    pending: deque[Worker] = deque()
     source = iter(documents)
     written = sent = 0
     while chunk := list(islice(source, CHUNK)):
@@ -132,12 +123,13 @@ def _dispatch(
             for doc in chunk:
                 _add(writer, vocabulary, doc, fields_of, title_weight)
             continue
-        pool = pools[(turn - MAIN_PARTS) // WORKER_PARTS]
-        pending.append(pool.submit(_add_chunk, chunk))
-        while len(pending) > AHEAD * len(pools):
-            pending.popleft().result()
-    for future in pending:
-        future.result()
+        worker = pool[(turn - MAIN_PARTS) // WORKER_PARTS]
+        worker.send(_add_chunk, chunk)
+        pending.append(worker)
+        while len(pending) > AHEAD * len(pool):
+            pending.popleft().receive()
+    for worker in pending:
+        worker.receive()
     return written
 
 
@@ -163,7 +155,6 @@ def _start_writer(
     fields_of: Callable[[Document], dict[str, Any]],
     title_weight: float,
 ) -> None:
-    die_with_parent()
     _worker.update(
         writer=Writer(whoosh_index.open_dir(generation), _lk=False, limitmb=limitmb),
         fields_of=fields_of,
