@@ -4,12 +4,15 @@ with the real ``reindex`` code, and the real Flask app over that index."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from flask.testing import FlaskClient
 
 from search.indexing import reindex
-from search.store import IndexStore
+from search.store import IndexStore, ServedIndex
 from web import create_app
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -74,6 +77,26 @@ def index_dir(tmp_path: Path, corpus_dir: Path) -> Path:
     return target
 
 
+@contextmanager
+def served_from(index_dir: Path) -> Iterator[ServedIndex]:
+    """The generation served from ``index_dir``, closed afterwards."""
+    store = IndexStore(index_dir)
+    try:
+        yield store.current()
+    finally:
+        store.close()
+
+
+@contextmanager
+def app_client(index_dir: Path, **settings: object) -> Iterator[FlaskClient]:
+    """A test client of the real app over ``index_dir`` (other settings as given)."""
+    app = create_app({"index_dir": str(index_dir), **settings})
+    try:
+        yield app.test_client()
+    finally:
+        app.extensions["index_store"].close()
+
+
 @pytest.fixture
 def store(index_dir: Path):  # type: ignore[no-untyped-def]
     store = IndexStore(index_dir)
@@ -82,10 +105,9 @@ def store(index_dir: Path):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def client(index_dir: Path):  # type: ignore[no-untyped-def]
-    app = create_app({"index_dir": str(index_dir)})
-    yield app.test_client()
-    app.extensions["index_store"].close()
+def client(index_dir: Path) -> Iterator[FlaskClient]:
+    with app_client(index_dir) as test_client:
+        yield test_client
 
 
 @pytest.fixture

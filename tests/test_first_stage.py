@@ -23,10 +23,10 @@ from search.postings import PostingLists
 from search.querying import SearchRequest, search
 from search.ranking import by_date
 from search.schema import SEARCH_FIELD
-from search.store import IndexStore, ServedIndex
+from search.store import ServedIndex
 from search.syntax import parse
 
-from .conftest import ROOT
+from .conftest import ROOT, served_from
 
 QUERIES = [
     "OTAN",
@@ -57,12 +57,10 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedIndex]:
     lines = [json.dumps(edited, ensure_ascii=False), *lines[2:], json.dumps(added)]
     archives.write_text("\n".join(lines) + "\n", "utf-8")
     reindex([corpus], folder / "ix", synonyms_file=ROOT / "synonyms.txt")
-    store = IndexStore(folder / "ix")
-    index = store.current()
-    assert len(index.searcher.leaf_searchers()) > 1, "the incremental reindex made one segment"
-    assert index.searcher.reader().has_deletions(), "the incremental reindex deleted nothing"
-    yield index
-    store.close()
+    with served_from(folder / "ix") as index:
+        assert len(index.searcher.leaf_searchers()) > 1, "the incremental reindex made one segment"
+        assert index.searcher.reader().has_deletions(), "the incremental reindex deleted nothing"
+        yield index
 
 
 def compiled_of(index: ServedIndex, q: str):  # type: ignore[no-untyped-def]
@@ -230,9 +228,8 @@ def many_blocks(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedInde
         lines.append(json.dumps({"id": f"c{number}", "title": f"Note {number}", "body": body}))
     (folder / "notes.jsonl").write_text("\n".join(lines) + "\n", "utf-8")
     reindex([folder / "notes.jsonl"], folder / "ix", synonyms_file=ROOT / "synonyms.txt")
-    store = IndexStore(folder / "ix")
-    yield store.current()
-    store.close()
+    with served_from(folder / "ix") as index:
+        yield index
 
 
 @pytest.mark.parametrize("which", ["served", "many_blocks"])

@@ -27,7 +27,7 @@ from search.querying import SearchOptions, SearchRequest, search
 from search.store import IndexStore, ServedIndex
 from web import create_app
 
-from .conftest import DOCS, ROOT, write_jsonl
+from .conftest import DOCS, ROOT, app_client, served_from, write_jsonl
 from .test_commands import free_port
 
 BIN = Path(sys.executable).parent
@@ -57,16 +57,14 @@ queries = st.lists(pieces, max_size=30).map(lambda parts: " ".join(parts) if par
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedIndex]:
     folder = tmp_path_factory.mktemp("hostile")
     reindex([ROOT / "corpus"], folder / "ix", synonyms_file=ROOT / "synonyms.txt")
-    store = IndexStore(folder / "ix")
-    yield store.current()
-    store.close()
+    with served_from(folder / "ix") as index:
+        yield index
 
 
 @pytest.fixture(scope="module")
 def client(served: ServedIndex) -> Iterator[FlaskClient]:
-    app = create_app({"index_dir": str(served.folder.parent.parent)})
-    yield app.test_client()
-    app.extensions["index_store"].close()
+    with app_client(served.folder.parent.parent) as test_client:
+        yield test_client
 
 
 LENIENT = [HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
@@ -261,11 +259,10 @@ def test_a_damaged_generation_is_detected_and_rebuilt(tmp_path: Path) -> None:
 def test_a_rate_limit_set_by_the_deployer_answers_429_in_the_api_shape(
     served: ServedIndex,
 ) -> None:
-    app = create_app({"index_dir": str(served.folder.parent.parent), "rate_limit": "3/minute"})
-    client = app.test_client()
-    statuses = [client.get("/api/search?q=otan").status_code for _ in range(5)]
-    assert statuses == [200, 200, 200, 429, 429]
-    response = client.get("/api/health")
-    assert response.status_code == 429 and "réessayez" in response.get_json()["error"]
-    assert response.headers.get("Retry-After")
+    with app_client(served.folder.parent.parent, rate_limit="3/minute") as client:
+        statuses = [client.get("/api/search?q=otan").status_code for _ in range(5)]
+        assert statuses == [200, 200, 200, 429, 429]
+        response = client.get("/api/health")
+        assert response.status_code == 429 and "réessayez" in response.get_json()["error"]
+        assert response.headers.get("Retry-After")
     assert client.get("/?q=otan").status_code == 200  # the site itself is not limited

@@ -19,9 +19,8 @@ from search.querying import SearchRequest, search
 from search.store import IndexStore, ServedIndex
 from search.syntax import Clause
 from search.vocabulary import Vocabulary
-from web import create_app
 
-from .conftest import write_jsonl
+from .conftest import app_client, served_from, write_jsonl
 
 FILL = " Le texte continue avec des informations générales sur la situation."
 
@@ -67,16 +66,14 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedIndex]:
     write_jsonl(folder / "docs.jsonl", DOCS)
     (folder / "synonyms.txt").write_text(SYNONYMS, "utf-8")
     reindex([folder / "docs.jsonl"], folder / "ix", synonyms_file=folder / "synonyms.txt")
-    store = IndexStore(folder / "ix")
-    yield store.current()
-    store.close()
+    with served_from(folder / "ix") as index:
+        yield index
 
 
 @pytest.fixture(scope="module")
 def api(served: ServedIndex) -> Iterator[FlaskClient]:
-    app = create_app({"index_dir": str(served.folder.parent.parent)})
-    yield app.test_client()
-    app.extensions["index_store"].close()
+    with app_client(served.folder.parent.parent) as test_client:
+        yield test_client
 
 
 def ids(served: ServedIndex, q: str, **kw: Any) -> list[str]:
