@@ -1,12 +1,13 @@
 """A full build written as several Whoosh segments at once, one per process.
 
 Whoosh's writer is pure Python from end to end: after the analysis, adding the postings to its
-pool, sorting them and writing the segment's blocks take as long again, in the one process
-that holds the writer. For a build from scratch, each analysis worker (see ``analysing``)
-therefore gets a writer of its own: it analyses its share of the documents, adds them to its
-own segment and writes that segment's files while the reindex process does the same with its
-share; the reindex process then commits every segment together, in one table of contents. The
-index has one segment per process (a search reads one posting list per segment and term).
+pool, sorting them and writing the segment's blocks took as long again, in the one process
+that held the writer (the pool is now ours, ``pooling``). For a build from scratch, each
+analysis worker (see ``analysing``) therefore gets a writer of its own: it analyses its share
+of the documents, adds them to its own segment and writes that segment's files while the
+reindex process does the same with its share; the reindex process then commits every segment
+together, in one table of contents. The index has one segment per process (a search reads one
+posting list per segment and term).
 
 Workers open the generation without taking Whoosh's write lock (the reindex process holds it,
 as Whoosh's ``MpWriter`` does for its sub-writers), are started with ``spawn`` and die with the
@@ -28,6 +29,7 @@ from whoosh.writing import SegmentWriter
 
 from .analysing import AHEAD, CHUNK, analyse, analysed_fields
 from .corpus import Document
+from .pooling import TermPool
 from .vocabulary import VocabularyBuilder
 from .workers import Worker, running
 
@@ -41,7 +43,11 @@ class Writer(SegmentWriter):
     """Whoosh's segment writer, with the documents' field lengths read once per field when
     the postings are written: Whoosh's block writer asks for the length of each posting's
     document, one column read each (about a tenth of the reindex process's time, profiled).
-    Every reindex writes with it, full or incremental."""
+    Every reindex writes with it, full or incremental. Its postings wait in a ``TermPool``."""
+
+    def __init__(self, ix: Any, limitmb: float = 128, **kwargs: Any) -> None:
+        super().__init__(ix, limitmb=limitmb, **kwargs)
+        self.pool = TermPool(self._tempstorage, self.newsegment, limitmb=limitmb)
 
     def _flush_segment(self) -> None:
         self.perdocwriter.close()

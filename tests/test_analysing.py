@@ -213,11 +213,13 @@ def block_statistics(index_dir: Path) -> dict[str, object]:
     return found
 
 
-def test_the_segment_writer_records_the_lengths_whooshs_own_writer_does(
+def test_the_segment_writer_writes_what_whooshs_own_writer_does(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """``segmenting.Writer`` reads document lengths its own way when writing postings; the
-    lengths recorded per term and per block are those of Whoosh's ``SegmentWriter``."""
+    """``segmenting.Writer`` pools postings term by term and reads document lengths its own
+    way; the postings, and the lengths recorded per term and per block, are those of Whoosh's
+    ``SegmentWriter``. Memory is made tiny, so both spill runs to disk."""
+    monkeypatch.setattr("search.writing.WRITER_MEMORY_MB", 0.3)
     corpus = tmp_path / "corpus"
     shutil.copytree(ROOT / "corpus", corpus)
     write_jsonl(corpus / "generated.jsonl", synthetic(300))
@@ -227,3 +229,4 @@ def test_the_segment_writer_records_the_lengths_whooshs_own_writer_does(
     ours, whooshs = block_statistics(tmp_path / "ours"), block_statistics(tmp_path / "whooshs")
     assert len(ours) > 1000 and ours == whooshs
     assert any(len(blocks) > 1 for *_, blocks in ours.values())  # type: ignore[misc]
+    assert postings_of(tmp_path / "ours") == postings_of(tmp_path / "whooshs")
