@@ -27,7 +27,7 @@ TERM_BYTES = 200  # memory a new term costs beyond its text: dict entry, key, ar
 POSTING_BYTES = 16  # memory a posting costs beyond its value: number, weight, end offset
 
 
-class _Term:
+class PooledTerm:
     """One term's postings: document numbers, weights, and their values end to end."""
 
     __slots__ = ("docs", "ends", "ordered", "values", "weights")
@@ -48,7 +48,7 @@ class _Term:
         self.values += value
         self.ends.append(len(self.values))
 
-    def extend(self, other: _Term) -> None:
+    def extend(self, other: PooledTerm) -> None:
         if self.docs and other.docs and other.docs[0] < self.docs[-1]:
             self.ordered = False
         self.ordered = self.ordered and other.ordered
@@ -58,21 +58,22 @@ class _Term:
         self.ends.extend(end + shift for end in other.ends)
         self.values += other.values
 
-    def postings(self, field: str, text: bytes) -> Iterator[Posting]:
+    def columns(self) -> tuple[list[int], list[float], list[bytes]]:
+        """Document numbers, weights and values, in the order Whoosh's pool gives them."""
         values = bytes(self.values)
         starts = [0, *self.ends[:-1]]
-        items = zip(self.docs, self.weights, starts, self.ends, strict=True)
-        found = [(field, text, doc, weight, values[s:e]) for doc, weight, s, e in items]
-        if not self.ordered:
-            found.sort()
-        return iter(found)
+        found = [values[s:e] for s, e in zip(starts, self.ends, strict=True)]
+        if self.ordered:
+            return self.docs.tolist(), self.weights.tolist(), found
+        ordered = sorted(zip(self.docs, self.weights, found, strict=True))
+        return [d for d, _, _ in ordered], [w for _, w, _ in ordered], [v for *_, v in ordered]
 
     def record(self) -> tuple[bytes, bytes, bytes, bytes, bool]:
         return (self.docs.tobytes(), self.weights.tobytes(), self.ends.tobytes(),
                 bytes(self.values), self.ordered)  # fmt: skip
 
     @classmethod
-    def from_record(cls, record: tuple[bytes, bytes, bytes, bytes, bool]) -> _Term:
+    def from_record(cls, record: tuple[bytes, bytes, bytes, bytes, bool]) -> PooledTerm:
         term = cls()
         docs, weights, ends, values, term.ordered = record
         term.docs.frombytes(docs)
@@ -92,7 +93,7 @@ class TermPool:
         self.limit = limitmb * 1024 * 1024
         self.fieldnames: set[str] = set()
         self.runs: list[str] = []
-        self._terms: dict[Key, _Term] = {}
+        self._terms: dict[Key, PooledTerm] = {}
         self._size = 0
 
     def add(self, item: Posting) -> None:
@@ -100,7 +101,7 @@ class TermPool:
         value = value or b""
         term = self._terms.get((fieldname, text))
         if term is None:
-            term = self._terms[(fieldname, text)] = _Term()
+            term = self._terms[(fieldname, text)] = PooledTerm()
             self.fieldnames.add(fieldname)
             self._size += TERM_BYTES + len(text)
         term.add(docnum, weight, value)
@@ -122,14 +123,16 @@ class TermPool:
 
     def iter_postings(self) -> Iterator[Posting]:
         for (field, text), term in self.iter_terms():
-            yield from term.postings(field, text)
+            docs, weights, values = term.columns()
+            for doc, weight, value in zip(docs, weights, values, strict=True):
+                yield field, text, doc, weight, value
 
-    def iter_terms(self) -> Iterator[tuple[Key, _Term]]:
+    def iter_terms(self) -> Iterator[tuple[Key, PooledTerm]]:
         """Each term with all its postings, by field and term."""
         in_memory = sorted(self._terms.items(), key=lambda item: item[0])
         sources = [*(self._read_run(name) for name in self.runs), iter(in_memory)]
         merged = heapq.merge(*sources, key=lambda item: item[0])  # equal keys: oldest first
-        current: tuple[Key, _Term] | None = None
+        current: tuple[Key, PooledTerm] | None = None
         for key, term in merged:
             if current is not None and current[0] == key:
                 current[1].extend(term)
@@ -140,9 +143,9 @@ class TermPool:
         if current is not None:
             yield current
 
-    def _read_run(self, name: str) -> Iterator[tuple[Key, _Term]]:
+    def _read_run(self, name: str) -> Iterator[tuple[Key, PooledTerm]]:
         with self.tempstore.open_file(name).raw_file() as run:
-            yield from ((key, _Term.from_record(record)) for key, record in _records(run))
+            yield from ((key, PooledTerm.from_record(record)) for key, record in _records(run))
 
     def cleanup(self) -> None:
         for name in self.runs:

@@ -18,6 +18,7 @@ version) that ``MpWriter`` also uses: ``_finalize_segment``, ``_commit_toc`` and
 
 from __future__ import annotations
 
+import functools
 from collections import Counter, deque
 from collections.abc import Callable, Iterable
 from itertools import islice
@@ -28,6 +29,7 @@ from whoosh import index as whoosh_index
 from whoosh.writing import SegmentWriter
 
 from .analysing import AHEAD, CHUNK, analyse, analysed_fields
+from .blocks import write_postings
 from .corpus import Document
 from .pooling import TermPool
 from .vocabulary import VocabularyBuilder
@@ -40,10 +42,10 @@ MAIN_PARTS, WORKER_PARTS = 3, 2
 
 
 class Writer(SegmentWriter):
-    """Whoosh's segment writer, with the documents' field lengths read once per field when
-    the postings are written: Whoosh's block writer asks for the length of each posting's
-    document, one column read each (about a tenth of the reindex process's time, profiled).
-    Every reindex writes with it, full or incremental. Its postings wait in a ``TermPool``."""
+    """Whoosh's segment writer with its postings kept per term (``pooling.TermPool``) and
+    written a block at a time (``blocks``), each field's document lengths read once: Whoosh's
+    block writer asks for the length of each posting's document, one column read each. Every
+    reindex writes with it, full or incremental."""
 
     def __init__(self, ix: Any, limitmb: float = 128, **kwargs: Any) -> None:
         super().__init__(ix, limitmb=limitmb, **kwargs)
@@ -51,29 +53,22 @@ class Writer(SegmentWriter):
 
     def _flush_segment(self) -> None:
         self.perdocwriter.close()
-        lengths = self.per_document_reader() if self.codec.length_stats else None
-        self.fieldwriter.add_postings(self.schema, _Lengths(lengths), self.pool.iter_postings())
+        reader = self.per_document_reader() if self.codec.length_stats else None
+        lengths = _field_lengths(reader) if reader is not None else None
+        write_postings(self.fieldwriter, self.schema, lengths, self.pool.iter_terms())
         self.fieldwriter.close()
-        if lengths is not None:
-            lengths.close()
+        if reader is not None:
+            reader.close()
 
 
-class _Lengths:
-    """``doc_field_length`` of a per-document reader, each field's lengths read in one go."""
+def _field_lengths(reader: Any) -> Callable[[str], list[int]]:
+    """A field's length in every document of ``reader``, read the first time it is asked."""
 
-    def __init__(self, reader: Any) -> None:
-        self.reader = reader
-        self.fields: dict[str, list[int]] = {}
+    @functools.cache
+    def lengths(fieldname: str) -> list[int]:
+        return [reader.doc_field_length(d, fieldname, 0) for d in range(reader.doc_count_all())]
 
-    def __bool__(self) -> bool:
-        return self.reader is not None
-
-    def doc_field_length(self, docnum: int, fieldname: str, default: int = 0) -> int:
-        if (lengths := self.fields.get(fieldname)) is None:
-            count = self.reader.doc_count_all()
-            lengths = [self.reader.doc_field_length(d, fieldname, default) for d in range(count)]
-            self.fields[fieldname] = lengths
-        return lengths[docnum]
+    return lengths
 
 
 def write_segments(
