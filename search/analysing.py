@@ -16,13 +16,15 @@ from __future__ import annotations
 import functools
 import os
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import islice
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from whoosh.fields import Schema
+from whoosh.formats import Characters, Format
 
 from .analysis import WeightedText
+from .analysis.analyzer import SECTION_SPAN, raw_terms
 from .corpus import Document
 from .corpus.model import first_words
 from .schema import Analysed, PostingItem, build_schema
@@ -46,9 +48,36 @@ def analyse(title: str, body: str, title_weight: float) -> Postings:
     """The postings of the ``text`` and ``title`` fields of one document, and its words."""
     schema = _schema()
     text = searched_text(title, body, title_weight)
-    text_items = list(schema["text"].index(text))
-    title_items = list(schema["title"].index(title)) if title else []
+    text_items = field_postings(schema["text"].format, text.sections, text.words)
+    title_items = field_postings(schema["title"].format, ((title, 1.0),)) if title else []
     return text_items, text.words, title_items
+
+
+def field_postings(
+    fmt: Format, sections: Sequence[tuple[str, float]], words: list[str] | None = None
+) -> list[PostingItem]:
+    """What Whoosh's ``field.index`` gives for a field of format ``fmt`` (``Positions`` or
+    ``Characters``) whose value is ``sections`` read through ``FrenchAnalyzer`` (the written
+    words go to ``words``), without its token objects and generators: one
+    ``(term, frequency, weight, encoded positions)`` per term, in order of first use."""
+    chars = isinstance(fmt, Characters)
+    places: dict[str, list[Any]] = {}
+    weights: dict[str, float] = {}
+    for number, (section, weight) in enumerate(sections):
+        offset = number * SECTION_SPAN
+        for term, pos, start, end, _ in raw_terms(section):
+            if words is not None:
+                words.append(section[start:end])
+            if (found := places.get(term)) is None:
+                found = places[term] = []
+                weights[term] = 0.0
+            found.append((offset + pos, start, end) if chars else offset + pos)
+            weights[term] += weight
+    encode, boost = fmt.encode, fmt.field_boost
+    return [
+        (term.encode("utf-8"), len(found), weights[term] * boost, encode(found))
+        for term, found in places.items()
+    ]
 
 
 def analysed_fields(fields: dict[str, object], postings: Postings) -> dict[str, object]:

@@ -15,7 +15,8 @@ import pytest
 from whoosh import index as whoosh_index
 from whoosh.writing import SegmentWriter
 
-from search.analysing import workers_for
+from search.analysing import analyse, searched_text, workers_for
+from search.schema import build_schema
 from search.generations import served_generation
 from search.indexing import reindex
 from search.vocabulary import WORDS_FILE
@@ -86,6 +87,26 @@ def test_workers_build_the_same_index_as_one_process(
     expected.pop("segments"), found.pop("segments")
     assert found == expected
     assert words_of(shared) == words_of(alone)
+
+
+def test_postings_are_those_whooshs_fields_give() -> None:
+    """``analyse`` computes the postings itself, from the analyzer's terms; they are what the
+    schema's fields give for the same text through Whoosh's formats and tokens."""
+    schema = build_schema()
+    documents = [
+        (
+            "L’OTAN et l'O.T.A.N. : porte-parole",
+            "Jeudi.Le porte-parole des États-Unis, a-t-il dit ?",
+        ),
+        ("", "Sans titre : la première ligne sert de titre.\nPuis 4 avril 1949, 2,5 % et œuvre."),
+        ("Geoană à Bruxelles", "Geoana Geoană GEOANĂ jusqu’à aujourd’hui qu’il parle. " * 40),
+    ] + [(doc["title"], doc["body"]) for doc in synthetic(30)]
+    for title, body in documents:
+        text_items, words, title_items = analyse(title, body, 3.0)
+        text = searched_text(title, body, 3.0)
+        assert text_items == list(schema["text"].index(text))
+        assert words == text.words and words  # the analyzer fills them in as it reads
+        assert title_items == (list(schema["title"].index(title)) if title else [])
 
 
 def test_large_corpora_get_workers_small_ones_none() -> None:
