@@ -36,9 +36,11 @@ from .vocabulary import VocabularyBuilder
 from .workers import Worker, running
 
 # Of every MAIN_PARTS + WORKER_PARTS × workers chunks, the reindex process writes MAIN_PARTS,
-# each worker WORKER_PARTS (measured on 10k articles with one worker: 3/5 here 30.5 s, 1/2
-# 36-40 s, 2/5 38 s, 1/3 42 s; a worker also unpickles its documents and starts later).
-MAIN_PARTS, WORKER_PARTS = 3, 2
+# each worker WORKER_PARTS. The reindex process also reads the corpus and saves the vocabulary
+# (about 9 s of a 34k build, profiled), but its writer no longer costs more than a worker's:
+# full 34k builds with one worker, 3/5 here 76.9 s, 1/2 70.1 and 72.6 s. (With Whoosh's pool,
+# on 10k articles: 3/5 30.5 s, 1/2 36-40 s, 2/5 38 s, 1/3 42 s.)
+MAIN_PARTS, WORKER_PARTS = 1, 1
 
 
 class Writer(SegmentWriter):
