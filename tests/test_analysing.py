@@ -16,9 +16,9 @@ from whoosh import index as whoosh_index
 from whoosh.writing import SegmentWriter
 
 from search.analysing import analyse, searched_text, workers_for
-from search.schema import build_schema
 from search.generations import served_generation
 from search.indexing import reindex
+from search.schema import build_schema
 from search.vocabulary import WORDS_FILE
 
 from .conftest import ROOT
