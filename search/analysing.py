@@ -2,7 +2,7 @@
 title and body into the postings Whoosh will write, in order, a bounded number of chunks ahead.
 
 Analysis (tokenizing, folding, stemming, encoding positions and character offsets) is about
-half of a reindex; the writer itself (Whoosh's pool, sort and segment files) stays in the
+half of a reindex; the writer itself (pool, block encoding, segment files) stays in the
 reindex process, which also analyses one chunk in ``workers + 1`` itself so that neither side
 waits much. The postings come back as plain tuples and are handed to the schema's
 ``AnalysedText`` fields, which index them as given. The worker processes (``workers``) are

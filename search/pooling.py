@@ -23,8 +23,12 @@ from typing import Any, BinaryIO
 Posting = tuple[str, bytes, int, float, bytes]
 Key = tuple[str, bytes]
 
-TERM_BYTES = 200  # memory a new term costs beyond its text: dict entry, key, arrays
-POSTING_BYTES = 16  # memory a posting costs beyond its value: number, weight, end offset
+# Memory a new term costs beyond its text (dict entry, key, the term's arrays), and a posting
+# beyond its value (number 4, weight 8, end offset 4 bytes, and the arrays' spare room):
+# measured with tracemalloc on 3,000 articles (550k postings, 39k terms), 42.3 MB held for
+# 39.9 MB counted.
+TERM_BYTES = 400
+POSTING_BYTES = 20
 
 
 class PooledTerm:
@@ -33,9 +37,9 @@ class PooledTerm:
     __slots__ = ("docs", "ends", "ordered", "values", "weights")
 
     def __init__(self) -> None:
-        self.docs = array("q")
+        self.docs = array("I")
         self.weights = array("d")
-        self.ends = array("q")
+        self.ends = array("I")
         self.values = bytearray()
         self.ordered = True  # document numbers came in increasing order
 
