@@ -53,6 +53,13 @@ class Writer(SegmentWriter):
         super().__init__(ix, limitmb=limitmb, **kwargs)
         self.pool = TermPool(self._tempstorage, self.newsegment, limitmb=limitmb)
 
+    def cancel(self) -> None:
+        """Whoosh's cancel, and the files of the segment it had started removed: Whoosh leaves
+        them in the generation (three small files per reindex that changed nothing)."""
+        super().cancel()
+        for name in self.newsegment.list_files(self.storage):
+            self.storage.delete_file(name)
+
     def _flush_segment(self) -> None:
         self.perdocwriter.close()
         reader = self.per_document_reader() if self.codec.length_stats else None

@@ -257,10 +257,13 @@ def test_incremental_runs_write_only_what_changed(tmp_path: Path) -> None:
     index_dir = tmp_path / "ix"
     first = reindex([path], index_dir)
     assert (first.mode, first.added) == ("full", 300)
+    before = sorted(file.name for file in served_generation(index_dir).iterdir())  # type: ignore[union-attr]
     again = reindex([path], index_dir)
     assert (again.mode, again.unchanged, again.added + again.updated + again.deleted) == (
         "incremental", 300, 0,
     )  # fmt: skip
+    after = sorted(file.name for file in served_generation(index_dir).iterdir())  # type: ignore[union-attr]
+    assert after == before  # nothing written, nothing left behind
     docs[0]["body"] += " kilimandjaro"
     del docs[1]
     docs.append({"id": "new", "title": "Nouveau", "body": "Un texte sur le kilimandjaro."})
