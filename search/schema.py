@@ -20,7 +20,7 @@ from whoosh.fields import ID, STORED, TEXT, Schema
 
 from .analysis import FrenchAnalyzer
 
-SCHEMA_VERSION = 4  # raise when fields change: an index of another version is rebuilt in full
+SCHEMA_VERSION = 5  # raise when fields or analysis change: another version is rebuilt in full
 SEARCH_FIELD = "text"
 TITLE_WEIGHT = 3.0  # default weight of a title word against a body word (the title_weight setting)
 

@@ -27,6 +27,9 @@ ALIKE = [
     ("d’Europe", "Europe"),
     ("lorsqu’elle", "elle"),
     ("2,5", "2.5"),
+    ("adoptée", "adoptee"),  # the -ée ending meets its unaccented spelling…
+    ("adoptées", "adopté"),  # … and the other forms of the word
+    ("Élysée", "elysee"),
 ]
 
 APART = [
@@ -38,6 +41,7 @@ APART = [
     ("porte-parole", "porte"),
     ("pays", "paix"),
     ("sécurité", "sûreté"),
+    ("année", "anneau"),
 ]
 
 

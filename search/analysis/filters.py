@@ -4,7 +4,8 @@
 the second ranking stage uses to prefer documents with the very form the user typed.
 
 Order matters and is the point of this module: fold first (unidecode, lower case, apostrophes
-out), then drop stop words (the list is folded the same way), then stem with Snowball French.
+out), then drop stop words (the list is folded the same way), then stem with Snowball French
+(a folded ``-ee``/``-ees`` ending given back its accent first, see ``stem``).
 So ``Sécurité``, ``securite`` and ``SÉCURITÉ`` meet, ``œuvre`` meets ``oeuvre`` and ``Geoană``
 meets ``Geoana``. Results are cached per written form: a corpus repeats its words endlessly.
 """
@@ -21,6 +22,7 @@ from unidecode import unidecode
 _NOT_ALNUM = re.compile(r"[^a-z0-9]+")
 _DECIMAL = re.compile(r"\d+(?:[.,]\d+)+")
 _STEMMER = Stemmer.Stemmer("french")
+_PLAIN_EE = ("ee", "ees")
 
 
 def fold(word: str) -> str:
@@ -38,9 +40,17 @@ STOP_WORDS = _load_stop_words()
 
 
 def stem(folded: str) -> str:
-    """Snowball French stem of a folded word; numbers and mixed tokens are kept whole."""
+    """Snowball French stem of a folded word; numbers and mixed tokens are kept whole.
+
+    Snowball reads accents: ``-ée`` and ``-ées`` are endings it removes (``adoptée`` →
+    ``adopt``, as ``adopté``), ``-ee`` and ``-ees`` are not (``adoptee`` → ``adopte``). Folded
+    words give the stemmer these two endings back accented, and the stem is folded again, so
+    ``adoptée``, ``adoptee`` and ``adopté`` meet while accents still do not matter."""
     if not folded.isalpha():
         return folded
+    if folded.endswith(_PLAIN_EE):
+        accented = folded[:-2] + "ée" if folded.endswith("ee") else folded[:-3] + "ées"
+        return fold(str(_STEMMER.stemWord(accented)))
     return str(_STEMMER.stemWord(folded))
 
 
