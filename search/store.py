@@ -8,6 +8,7 @@ generation (its vocabulary, its synonyms) is loaded from its folder on first use
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 from collections import OrderedDict
@@ -25,9 +26,11 @@ from .columns import Column
 from .errors import IndexUnavailable
 from .generations import POINTER, read_manifest, served_generation
 from .postings import PostingLists
+from .schema import SCHEMA_VERSION
 from .scoring import Bm25
 from .vocabulary import Vocabulary
 
+LOG = logging.getLogger(__name__)
 COLUMNS = ("year", "type", "source", "date")
 CACHED_DOCUMENTS = 2_000  # stored fields kept: the reranked candidates, then the page's hits
 
@@ -39,6 +42,13 @@ class IndexInfo:
     generation: str
     documents: int
     built_at: str | None
+    index_format: int | None  # the schema version it was built with
+
+    @property
+    def reindex_needed(self) -> bool:
+        """Built by another version of the index format: queries are analysed by this
+        version's rules, so some words may not match until ``reindex`` rebuilds it."""
+        return self.index_format != SCHEMA_VERSION
 
 
 class ServedIndex:
@@ -48,7 +58,14 @@ class ServedIndex:
         self.folder = folder
         self.searcher = searcher
         manifest = read_manifest(folder)
-        self.info = IndexInfo(folder.name, searcher.doc_count(), manifest.get("built_at"))
+        self.info = IndexInfo(
+            folder.name, searcher.doc_count(), manifest.get("built_at"), manifest.get("schema")
+        )
+        if self.info.reindex_needed:
+            LOG.warning(
+                "index %s built with format %s, this version uses %s: run reindex",
+                folder.name, self.info.index_format, SCHEMA_VERSION,
+            )  # fmt: skip
         self._stored: OrderedDict[int, dict[str, Any]] = OrderedDict()
         self._stored_lock = threading.Lock()
 

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
+import pytest
 from flask.testing import FlaskClient
 
+from search.generations import read_manifest, served_generation, write_manifest
+from search.schema import SCHEMA_VERSION
 from web import create_app
+
+from .conftest import app_client
 
 
 def test_home_has_a_labelled_search_box_and_the_corpus_size(client: FlaskClient) -> None:
@@ -117,3 +123,22 @@ def test_every_api_parameter_is_documented_in_the_readme() -> None:
     api_section = readme[readme.index("### `GET /api/search`") :]
     for name in PARAMETERS:
         assert f"| `{name}` |" in api_section, name
+
+
+def test_health_says_when_the_index_was_built_with_another_format(
+    index_dir: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """After an update that changes the index format, the old index is still served, but the
+    health endpoint and the log say that a reindex is needed."""
+    with app_client(index_dir) as client:
+        health = client.get("/api/health").get_json()
+        assert (health["index_format"], health["reindex_needed"]) == (SCHEMA_VERSION, False)
+    generation = served_generation(index_dir)
+    assert generation is not None
+    manifest = read_manifest(generation)
+    write_manifest(generation, {**manifest, "schema": SCHEMA_VERSION - 1})
+    with caplog.at_level(logging.WARNING), app_client(index_dir) as client:
+        health = client.get("/api/health").get_json()
+        assert health["status"] == "ok" and health["documents"] > 0  # still served
+        assert (health["index_format"], health["reindex_needed"]) == (SCHEMA_VERSION - 1, True)
+    assert "run reindex" in caplog.text

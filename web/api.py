@@ -56,6 +56,8 @@ def api_health() -> dict[str, Any]:
         "documents": info.documents,
         "generation": info.generation,
         "built_at": info.built_at,
+        "index_format": info.index_format,
+        "reindex_needed": info.reindex_needed,
         "version": __version__,
     }
 

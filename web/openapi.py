@@ -487,6 +487,15 @@ def _health() -> dict[str, Any]:
             "documents": {"type": "integer", "minimum": 0},
             "generation": _text("Name of the served index generation."),
             "built_at": _text("When the index was built (ISO 8601), or null.", nullable=True),
+            "index_format": {
+                "type": ["integer", "null"],
+                "description": "Version of the index format the index was built with.",
+            },
+            "reindex_needed": {
+                "type": "boolean",
+                "description": "The index was built with another format than this version's: "
+                "some words may not match until `reindex` rebuilds it.",
+            },
             "version": _text("Version of the software."),
         },
         "The served index.",
