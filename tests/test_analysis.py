@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from search.analysis import analyze, split_words, terms_of
+from search.analysis.tokenizer import raw_words
 
 ALIKE = [
     ("école", "ecole"),
@@ -90,3 +91,59 @@ def test_positions_keep_room_for_removed_stop_words() -> None:
     assert [t.pos for t in terms] == [0, 2]
     words = list(split_words("secrétaire du général"))
     assert [w.text for w in words] == ["secrétaire", "du", "général"]
+
+
+# Texts whose runs need the full word pattern: elisions, compounds, numbers, acronyms, missing
+# spaces, separators at the edges, underscores and other scripts.
+TRICKY_TEXTS = [
+    "O.T.A.N. a dit",
+    "l'O.T.A.N.",
+    "U.S.A et a.b.c1",
+    "x.y. puis z.",
+    "jeudi.Le",
+    "fin.",
+    "2,5 % et 3.14. Puis 1.2.3.4",
+    "rouge,vert",
+    "l’avocat.",
+    "porte-parole",
+    "C.-à-d.",
+    "États-Unis d'Amérique.",
+    "M. Dupont",
+    "aujourd'hui",
+    "qu’il",
+    "---a--b",
+    "a-",
+    "-a",
+    "l'",
+    "'l",
+    "snake_case",
+    "Xi’an–Pékin",
+    "ΑΘΗΝΑ-Ρώμη",
+    "1er.2e",
+    "d’Europe,l’OTAN",
+]
+
+
+def _generated_texts(count: int) -> list[str]:
+    """Random strings over an alphabet dense in separators (seeded: the same every run)."""
+    import random
+
+    alphabet = ["a", "É", "z", "1", "9", ".", ",", "'", "’", "-", "‑", " ", "_", "l", "qu", "\n"]
+    rng = random.Random(7)
+    return ["".join(rng.choices(alphabet, k=rng.randint(0, 30))) for _ in range(count)]
+
+
+def _full_pattern_words(text: str) -> list[tuple[str, int, int, int, int]]:
+    from search.analysis import tokenizer
+
+    return list(tokenizer._words(text, tokenizer._PATTERN, 0, len(text), 0))
+
+
+@pytest.mark.parametrize("text", TRICKY_TEXTS)
+def test_words_found_run_by_run_are_the_full_patterns_words(text: str) -> None:
+    assert list(raw_words(text)) == _full_pattern_words(text)
+
+
+def test_words_found_run_by_run_on_generated_texts() -> None:
+    differing = [t for t in _generated_texts(5000) if list(raw_words(t)) != _full_pattern_words(t)]
+    assert differing == []

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from itertools import accumulate
 from typing import NamedTuple
 
 APOSTROPHES = "'’ʼ"  # U+0027, U+2019, U+02BC
@@ -40,6 +41,11 @@ def _pattern(piece: str) -> re.Pattern[str]:
 
 _PATTERN = _pattern(rf"{_ALNUM}+")  # fast, for text without combining accents
 _PATTERN_MARKS = _pattern(rf"{_ALNUM}[^\W_{_MARKS}]*(?:[{_MARKS}]+[^\W_{_MARKS}]*)*")
+# A run: what the full pattern's words, numbers and acronyms are made of (every separator
+# followed by a letter or digit; an acronym's final full stop), found by a pattern that starts
+# with one character class, which the engine scans for quickly.
+_JOINERS = re.escape(f".,{APOSTROPHES}{HYPHENS}")
+_RUNS = re.compile(rf"({_ALNUM}+(?:(?:[{_JOINERS}]{_ALNUM}+)+\.?)?)")
 _APOSTROPHE_SPLIT = re.compile(f"[{APOSTROPHES}]")
 _HYPHEN_SPLIT = re.compile(f"[{HYPHENS}]")
 
@@ -66,10 +72,36 @@ def split_words(text: str) -> Iterator[Word]:
 
 
 def raw_words(text: str) -> Iterator[RawWord]:
-    """``split_words`` as plain tuples: the indexing hot path (no object per word)."""
-    pattern = _PATTERN_MARKS if _HAS_MARKS.search(text) else _PATTERN
+    """``split_words`` as plain tuples: the indexing hot path (no object per word).
+
+    The text is first cut into runs (letters and digits, joined by the separators a word, a
+    number or an acronym can hold) with a pattern simple enough for the regular-expression
+    engine to skip from run to run; a run of letters or digits only, most of them, is a word
+    as it is. Only the other runs (``l’avocat``, ``porte-parole``, ``2,5``, ``O.T.A.N.``,
+    ``jeudi.Le``) are read with the full word pattern. No word of the full pattern spans two
+    runs, so the words are the ones it finds in the whole text (``_words`` does that, and
+    serves text with combining accents)."""
+    if _HAS_MARKS.search(text):
+        yield from _words(text, _PATTERN_MARKS, 0, len(text), 0)
+        return
+    pieces = _RUNS.split(text)  # between runs, a run, between runs, ...
+    bounds = list(accumulate(map(len, pieces)))
     pos = 0
-    for match in pattern.finditer(text):
+    for run, start, end in zip(pieces[1::2], bounds[:-1:2], bounds[1::2], strict=True):
+        if run.isalnum():
+            yield run, pos, start, end, 0
+            pos += 1
+        else:
+            for word in _words(text, _PATTERN, start, end, pos):
+                yield word
+                pos = word[1] + 1
+
+
+def _words(
+    text: str, pattern: re.Pattern[str], start: int, end: int, pos: int
+) -> Iterator[RawWord]:
+    """The words of ``text[start:end]`` by ``pattern``, numbered from ``pos``."""
+    for match in pattern.finditer(text, start, end):
         word = match.group()
         if word.isalnum():  # the common case: a plain word or number, nothing to take apart
             yield word, pos, match.start(), match.end(), 0
@@ -87,8 +119,8 @@ def raw_words(text: str) -> Iterator[RawWord]:
             if len(pieces) > 1:
                 whole_start, whole_end = pieces[0][1], pieces[-1][2]
                 yield text[whole_start:whole_end], pos, whole_start, whole_end, len(pieces)
-            for piece_text, start, end in pieces:
-                yield piece_text, pos, start, end, 0
+            for piece_text, piece_start, piece_end in pieces:
+                yield piece_text, pos, piece_start, piece_end, 0
                 pos += 1
 
 
