@@ -17,14 +17,14 @@ import functools
 import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from itertools import islice
+from itertools import compress, islice
 from typing import Any, TypeVar
 
 from whoosh.fields import Schema
 from whoosh.formats import Characters, Format
 
 from .analysis import WeightedText
-from .analysis.analyzer import SECTION_SPAN, raw_terms
+from .analysis.analyzer import SECTION_SPAN, term_table
 from .corpus import Document
 from .corpus.model import first_words
 from .schema import Analysed, PostingItem, build_schema
@@ -64,15 +64,21 @@ def field_postings(
     places: dict[str, list[Any]] = {}
     weights: dict[str, float] = {}
     for number, (section, weight) in enumerate(sections):
-        offset = number * SECTION_SPAN
-        for term, pos, start, end, _ in raw_terms(section):
-            if words is not None:
-                words.append(section[start:end])
+        terms, positions, starts, ends, _ = term_table(section)
+        if number:
+            positions = [pos + number * SECTION_SPAN for pos in positions]
+        if words is not None:
+            words += compress(map(section.__getitem__, map(slice, starts, ends)), terms)
+        found_at = zip(positions, starts, ends, strict=True) if chars else positions
+        for term, place in zip(terms, found_at, strict=True):
+            if term is None:
+                continue
             if (found := places.get(term)) is None:
-                found = places[term] = []
-                weights[term] = 0.0
-            found.append((offset + pos, start, end) if chars else offset + pos)
-            weights[term] += weight
+                places[term] = [place]
+                weights[term] = weight
+            else:
+                found.append(place)
+                weights[term] += weight
     encode, boost = fmt.encode, fmt.field_boost
     return [
         (term.encode("utf-8"), len(found), weights[term] * boost, encode(found))

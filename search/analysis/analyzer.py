@@ -8,13 +8,13 @@ documents and queries can never be analysed differently.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from itertools import islice
+from itertools import compress, count
 from typing import Any, NamedTuple
 
 from whoosh.analysis import Analyzer, Token
 
 from .filters import exact_form, normalize
-from .tokenizer import raw_words
+from .tokenizer import word_table
 
 
 class Term(NamedTuple):
@@ -31,6 +31,7 @@ class Term(NamedTuple):
 
 
 RawTerm = tuple[str, int, int, int, bool]  # text, pos, start, end, whole (see Term)
+TermTable = tuple[list[str | None], list[int], list[int], list[int], list[int]]  # see term_table
 
 
 def analyze(text: str) -> Iterator[Term]:
@@ -44,25 +45,26 @@ def analyze(text: str) -> Iterator[Term]:
 
 
 def raw_terms(text: str, exact: bool = False) -> Iterator[RawTerm]:
-    """``analyze`` as plain tuples: the indexing hot path (no object per term).
+    """``analyze`` as plain tuples (no object per term).
 
     With ``exact``, terms are the words folded but not stemmed, and compounds give only parts.
     """
-    term_of = exact_form if exact else normalize
-    words = raw_words(text)
-    for text_, pos, start, end, parts in words:
-        if parts:
-            content = [
-                (term, p_pos, p_start, p_end, False)
-                for p_text, p_pos, p_start, p_end, _ in islice(words, parts)
-                if (term := term_of(p_text))
-            ]
-            whole = normalize(text_) if len(content) >= 2 and not exact else None
-            if whole:
-                yield whole, pos, start, end, True
-            yield from content
-        elif term := term_of(text_):
-            yield term, pos, start, end, False
+    for term, pos, start, end, parts in zip(*term_table(text, exact), strict=True):
+        if term:
+            yield term, pos, start, end, bool(parts)
+
+
+def term_table(text: str, exact: bool = False) -> TermTable:
+    """The words of ``text`` as columns (``tokenizer.word_table``) with each one's term, or
+    ``None`` where nothing is indexed (a stop word, a compound kept as parts only): the
+    indexing hot path, every word's term looked up in one pass."""
+    texts, positions, starts, ends, parts = word_table(text)
+    terms = list(map(exact_form if exact else normalize, texts))
+    for first in compress(count(), parts):  # compounds, rare: keep the whole if it says more
+        content = sum(1 for term in terms[first + 1 : first + 1 + parts[first]] if term)
+        if exact or content < 2:
+            terms[first] = None
+    return terms, positions, starts, ends, parts
 
 
 def terms_of(text: str) -> list[str]:

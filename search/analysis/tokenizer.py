@@ -13,6 +13,7 @@ Promises:
 
 from __future__ import annotations
 
+import operator
 import re
 from collections.abc import Iterator
 from itertools import accumulate
@@ -46,10 +47,14 @@ _PATTERN_MARKS = _pattern(rf"{_ALNUM}[^\W_{_MARKS}]*(?:[{_MARKS}]+[^\W_{_MARKS}]
 # with one character class, which the engine scans for quickly.
 _JOINERS = re.escape(f".,{APOSTROPHES}{HYPHENS}")
 _RUNS = re.compile(rf"({_ALNUM}+(?:(?:[{_JOINERS}]{_ALNUM}+)+\.?)?)")
+_SHORT_ELISIONS = frozenset(
+    e for elision in ELISIONS if len(elision) == 1 for e in (elision, elision.upper())
+)
 _APOSTROPHE_SPLIT = re.compile(f"[{APOSTROPHES}]")
 _HYPHEN_SPLIT = re.compile(f"[{HYPHENS}]")
 
 RawWord = tuple[str, int, int, int, int]  # text, pos, start, end, parts (see Word)
+WordTable = tuple[list[str], list[int], list[int], list[int], list[int]]  # the same, by column
 
 
 class Word(NamedTuple):
@@ -72,29 +77,51 @@ def split_words(text: str) -> Iterator[Word]:
 
 
 def raw_words(text: str) -> Iterator[RawWord]:
-    """``split_words`` as plain tuples: the indexing hot path (no object per word).
+    """``split_words`` as plain tuples (no object per word)."""
+    return zip(*word_table(text), strict=True)
+
+
+def word_table(text: str) -> WordTable:
+    """The words of ``text`` as columns: the indexing hot path (lists built by the C loops of
+    ``re.split``, slicing and ``accumulate``, not a word at a time).
 
     The text is first cut into runs (letters and digits, joined by the separators a word, a
     number or an acronym can hold) with a pattern simple enough for the regular-expression
     engine to skip from run to run; a run of letters or digits only, most of them, is a word
-    as it is. Only the other runs (``l’avocat``, ``porte-parole``, ``2,5``, ``O.T.A.N.``,
-    ``jeudi.Le``) are read with the full word pattern. No word of the full pattern spans two
-    runs, so the words are the ones it finds in the whole text (``_words`` does that, and
-    serves text with combining accents)."""
+    as it is, and so is a run made of a one-letter elided article and such a word. The other
+    runs (``qu’il``, ``porte-parole``, ``2,5``, ``O.T.A.N.``, ``jeudi.Le``) are read with the
+    full word pattern. No word of the full pattern spans two runs, so the words are the ones it
+    finds in the whole text (``_words`` does that, and serves text with combining accents)."""
     if _HAS_MARKS.search(text):
-        yield from _words(text, _PATTERN_MARKS, 0, len(text), 0)
-        return
+        table: WordTable = ([], [], [], [], [])
+        for word in _words(text, _PATTERN_MARKS, 0, len(text), 0):
+            for column, value in zip(table, word, strict=True):
+                column.append(value)  # type: ignore[attr-defined]
+        return table
     pieces = _RUNS.split(text)  # between runs, a run, between runs, ...
     bounds = list(accumulate(map(len, pieces)))
-    pos = 0
-    for run, start, end in zip(pieces[1::2], bounds[:-1:2], bounds[1::2], strict=True):
-        if run.isalnum():
-            yield run, pos, start, end, 0
-            pos += 1
-        else:
-            for word in _words(text, _PATTERN, start, end, pos):
-                yield word
-                pos = word[1] + 1
+    texts, starts, ends = pieces[1::2], bounds[:-1:2], bounds[1::2]
+    others = [number for number, run in enumerate(texts) if not run.isalnum()]
+    parts = [0] * len(texts)
+    several = False  # a run gave several words: positions are counted again
+    for number in reversed(others):  # from the end: a run replaced by words moves only later ones
+        run = texts[number]
+        if run[0] in _SHORT_ELISIONS and run[1] in APOSTROPHES and run[2:].isalnum():
+            texts[number], starts[number] = run[2:], starts[number] + 2  # l’avocat: avocat
+            continue
+        words = list(_words(text, _PATTERN, starts[number], ends[number], 0))
+        if len(words) == 1:
+            texts[number], _, starts[number], ends[number], _ = words[0]
+            continue
+        several = True
+        here = slice(number, number + 1)
+        texts[here], _, starts[here], ends[here], parts[here] = map(list, zip(*words, strict=True))
+    if not several:
+        return texts, list(range(len(texts))), starts, ends, parts
+    # a word's position: the words before it, a compound's whole not counted (its first part
+    # has the same position)
+    positions = list(accumulate(map(operator.not_, parts[:-1]), initial=0))
+    return texts, positions, starts, ends, parts
 
 
 def _words(
