@@ -30,12 +30,13 @@ Posting = tuple[str, bytes, int, float, bytes]
 Key = tuple[str, bytes]
 
 # Memory a new term costs beyond its text (dict entry, key, list slot), and a posting beyond
-# its value (term number 4, document 4, weight 8 and value end 4 bytes, and the arrays'
-# spare room). Measured with tracemalloc on the postings of 3,000 articles (548k postings):
-# 29.5 MB held (the terms' texts aside) for 34.1 MB counted; the per-term arrays before held
-# 41.6 MB for 39.2 MB counted.
+# its value: 20 bytes in the log (term number 4, document 4, weight 8, value end 4) and about
+# as much again while the log is grouped (the sort order and the sorted columns), the arrays'
+# spare room aside. Measured with tracemalloc on the postings of 3,000 articles (548k
+# postings): 29.5 MB held (the terms' texts aside), 50.4 MB at the peak of grouping, for 47 MB
+# counted; the per-term arrays before held 41.6 MB (44.5 MB at the peak) for 39.2 MB counted.
 TERM_BYTES = 200
-POSTING_BYTES = 24
+POSTING_BYTES = 48
 
 
 class PooledTerm:
@@ -142,20 +143,18 @@ class TermPool:
             return
         terms = np.frombuffer(self._terms, np.uint32, count)
         docs = np.frombuffer(self._docs, np.uint32, count)
-        order = np.lexsort((docs, terms))  # by term, then document
         bounds = [0, *np.cumsum(np.bincount(terms, minlength=len(keys))).tolist()]
-        ends = np.frombuffer(self._ends, np.uint32, count).astype(np.int64)
-        starts = np.concatenate(([0], ends[:-1]))
-        # the sorted columns as arrays again: a term's slice of them is taken in C
-        sorted_docs = array("I", docs[order].tobytes())
-        sorted_weights = array(
-            "d", np.frombuffer(self._weights, np.float64, count)[order].tobytes()
+        order = np.lexsort((docs, terms))  # by term, then document
+        ends = np.frombuffer(self._ends, np.uint32, count)
+        starts = np.concatenate((np.zeros(1, np.uint32), ends[:-1]))
+        weights = np.frombuffer(self._weights, np.float64, count)
+        # the columns in that order, as arrays again: a term's slice of them is taken in C
+        sorted_docs, sorted_weights, sorted_starts, sorted_ends = (
+            _array(code, column[order])
+            for code, column in (("I", docs), ("d", weights), ("I", starts), ("I", ends))
         )
-        sorted_starts, sorted_ends = (
-            array("q", starts[order].tobytes()),
-            array("q", ends[order].tobytes()),
-        )
-        values, self._values = bytes(self._values), bytearray()  # the log's own copy freed
+        del order, starts
+        values = memoryview(self._values)  # each value copied out alone: no copy of the whole
         for number in sorted(range(len(keys)), key=keys.__getitem__):
             first, last = bounds[number], bounds[number + 1]
             term_values = map(slice, sorted_starts[first:last], sorted_ends[first:last])
@@ -164,9 +163,10 @@ class TermPool:
                 PooledTerm(
                     sorted_docs[first:last],
                     sorted_weights[first:last],
-                    list(map(values.__getitem__, term_values)),
+                    list(map(bytes, map(values.__getitem__, term_values))),
                 ),
             )
+        values.release()
 
     def iter_postings(self) -> Iterator[Posting]:
         for (field, text), term in self.iter_terms():
@@ -198,6 +198,13 @@ class TermPool:
             with contextlib.suppress(OSError):
                 self.tempstore.delete_file(name)
         self.runs = []
+
+
+def _array(typecode: str, column: np.ndarray) -> array[Any]:
+    """``column`` (contiguous, of the same item type) copied into an ``array``."""
+    made = array(typecode)
+    made.frombytes(column.data.cast("B"))
+    return made
 
 
 def _records(run: BinaryIO) -> Iterable[tuple[Key, Any]]:
