@@ -44,10 +44,10 @@ MAIN_PARTS, WORKER_PARTS = 1, 1
 
 
 class Writer(SegmentWriter):
-    """Whoosh's segment writer with its postings kept per term (``pooling.TermPool``) and
-    written a block at a time (``blocks``), each field's document lengths read once: Whoosh's
-    block writer asks for the length of each posting's document, one column read each. Every
-    reindex writes with it, full or incremental."""
+    """Whoosh's segment writer with its postings pooled in a log grouped by term
+    (``pooling.TermPool``) and written a block at a time (``blocks``), each field's document
+    lengths read once: Whoosh's block writer asks for the length of each posting's document,
+    one column read each. Every reindex writes with it, full or incremental."""
 
     def __init__(self, ix: Any, limitmb: float = 128, **kwargs: Any) -> None:
         super().__init__(ix, limitmb=limitmb, **kwargs)

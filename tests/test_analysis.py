@@ -136,7 +136,7 @@ def _generated_texts(count: int) -> list[str]:
 def _full_pattern_words(text: str) -> list[tuple[str, int, int, int, int]]:
     from search.analysis import tokenizer
 
-    return list(tokenizer._words(text, tokenizer._PATTERN, 0, len(text), 0))
+    return list(tokenizer._words(text, tokenizer._PATTERN, 0, len(text)))
 
 
 @pytest.mark.parametrize("text", TRICKY_TEXTS)

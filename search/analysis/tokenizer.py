@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import operator
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from itertools import accumulate
 from typing import NamedTuple
 
@@ -93,11 +93,7 @@ def word_table(text: str) -> WordTable:
     full word pattern. No word of the full pattern spans two runs, so the words are the ones it
     finds in the whole text (``_words`` does that, and serves text with combining accents)."""
     if _HAS_MARKS.search(text):
-        table: WordTable = ([], [], [], [], [])
-        for word in _words(text, _PATTERN_MARKS, 0, len(text), 0):
-            for column, value in zip(table, word, strict=True):
-                column.append(value)  # type: ignore[attr-defined]
-        return table
+        return _columns(_words(text, _PATTERN_MARKS, 0, len(text)))
     pieces = _RUNS.split(text)  # between runs, a run, between runs, ...
     bounds = list(accumulate(map(len, pieces)))
     texts, starts, ends = pieces[1::2], bounds[:-1:2], bounds[1::2]
@@ -109,13 +105,13 @@ def word_table(text: str) -> WordTable:
         if run[0] in _SHORT_ELISIONS and run[1] in APOSTROPHES and run[2:].isalnum():
             texts[number], starts[number] = run[2:], starts[number] + 2  # l’avocat: avocat
             continue
-        words = list(_words(text, _PATTERN, starts[number], ends[number], 0))
+        words = list(_words(text, _PATTERN, starts[number], ends[number]))
         if len(words) == 1:
             texts[number], _, starts[number], ends[number], _ = words[0]
             continue
         several = True
         here = slice(number, number + 1)
-        texts[here], _, starts[here], ends[here], parts[here] = map(list, zip(*words, strict=True))
+        texts[here], _, starts[here], ends[here], parts[here] = _columns(words)
     if not several:
         return texts, list(range(len(texts))), starts, ends, parts
     # a word's position: the words before it, a compound's whole not counted (its first part
@@ -124,10 +120,22 @@ def word_table(text: str) -> WordTable:
     return texts, positions, starts, ends, parts
 
 
-def _words(
-    text: str, pattern: re.Pattern[str], start: int, end: int, pos: int
-) -> Iterator[RawWord]:
-    """The words of ``text[start:end]`` by ``pattern``, numbered from ``pos``."""
+def _columns(words: Iterable[RawWord]) -> WordTable:
+    """``words`` as columns."""
+    table: WordTable = ([], [], [], [], [])
+    texts, positions, starts, ends, parts = table
+    for text, pos, start, end, word_parts in words:
+        texts.append(text)
+        positions.append(pos)
+        starts.append(start)
+        ends.append(end)
+        parts.append(word_parts)
+    return table
+
+
+def _words(text: str, pattern: re.Pattern[str], start: int, end: int) -> Iterator[RawWord]:
+    """The words of ``text[start:end]`` by ``pattern``, numbered from 0."""
+    pos = 0
     for match in pattern.finditer(text, start, end):
         word = match.group()
         if word.isalnum():  # the common case: a plain word or number, nothing to take apart
