@@ -22,8 +22,8 @@ run: index
 	$(BIN)/serve
 
 lint: install
-	$(BIN)/ruff check search web tests bench
-	$(BIN)/ruff format --check search web tests bench
+	$(BIN)/ruff check search web cli tests bench
+	$(BIN)/ruff format --check search web cli tests bench
 	$(BIN)/mypy
 
 # The browser tests drive Debian's Chromium (Playwright cannot download its own browser here).

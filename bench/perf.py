@@ -44,9 +44,10 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from search.engines.whoosh.reading.querying import search
+from search.engines.whoosh.reading.store import IndexStore
 from search.errors import BadRequest
-from search.querying import SearchOptions, SearchRequest, search
-from search.store import IndexStore
+from search.models import SearchOptions, SearchRequest
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT.parent / "shared" / "data"
@@ -116,7 +117,7 @@ def percentiles(milliseconds: list[float]) -> dict[str, float]:
 
 def time_search(index_dir: Path, queries: list[str]) -> dict[str, float]:
     store = IndexStore(index_dir)
-    served, options = store.current(), SearchOptions()
+    served, options = store.current(), SearchOptions.defaults()
     served.vocabulary  # loaded once per generation in a server too  # noqa: B018
     times = []
     for q in queries:

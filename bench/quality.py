@@ -27,10 +27,12 @@ from pathlib import Path
 from typing import Any
 
 from search.config import load_settings
+from search.engines.whoosh.indexing import reindex
+from search.engines.whoosh.reading.querying import search
+from search.engines.whoosh.reading.store import IndexStore
 from search.errors import BadRequest
-from search.indexing import reindex
-from search.querying import SearchOptions, SearchRequest, search
-from search.store import IndexStore
+from search.indexing import ReindexOptions
+from search.models import SearchOptions, SearchRequest
 
 DEPTH = 100
 
@@ -64,7 +66,9 @@ def metrics(ranking: list[str], relevant: set[str]) -> dict[str, float]:
 
 def evaluate(folder: Path, index_dir: Path) -> dict[str, Any]:
     settings = load_settings({"index_dir": index_dir})  # COMMUNIQUES_* variables apply
-    reindex([folder / "docs.jsonl.gz"], index_dir, title_weight=settings["title_weight"])
+    reindex(
+        [folder / "docs.jsonl.gz"], index_dir, ReindexOptions(title_weight=settings["title_weight"])
+    )
     store, options = IndexStore.from_settings(settings), SearchOptions.from_settings(settings)
     queries, qrels = load_queries(folder), load_qrels(folder)
     totals: dict[str, float] = defaultdict(float)

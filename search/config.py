@@ -27,6 +27,7 @@ class Setting:
 
 
 SETTINGS: tuple[Setting, ...] = (
+    Setting("engine", "whoosh", "Search engine: whoosh (an index folder on this machine)."),
     Setting("index_dir", "index", "Folder of the served index (generations and CURRENT pointer)."),
     Setting("corpus", "corpus", "Corpus read by reindex when no path is given."),
     Setting("synonyms", "synonyms.txt", "Synonyms file copied into the index by reindex."),
@@ -34,6 +35,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("max_per_page", 100, "Largest per_page a request may ask for.", int),
     Setting("max_result_window", 10_000, "Largest page × per_page (deepest reachable hit).", int),
     Setting("max_query_chars", 500, "Longest query accepted, in characters.", int),
+    Setting("max_suggest_chars", 100, "Longest text /api/suggest completes, in characters.", int),
     Setting("max_expansions", 512, "Most index words the prefixes (mot*) of a query cover.", int),
     Setting("max_terms", 64, "Most words to search in one query (after analysis).", int),
     Setting("time_limit", 2.0, "Seconds a search may take; then it returns what it has.", float),
@@ -54,7 +56,13 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("proximity_weight", 1.0, "Weight of the bonus for query words close together.", float),
     Setting("exact_weight", 0.5, "Weight of the bonus for words in the exact form typed.", float),
-    Setting("rerank_depth", 30, "Candidates reranked by proximity and exact form.", int),
+    Setting(
+        "rerank_depth",
+        30,
+        "Candidates reranked by proximity and exact form (20 to 100 measured alike on PIAF "
+        "and SPF, 10 slightly worse).",
+        int,
+    ),
     Setting("bm25_b", 0.75, "BM25 length normalisation (0: none, 1: full).", float),
     Setting("bm25_k1", 1.2, "BM25 term-frequency saturation.", float),
     Setting("snippet_chars", 220, "Target length of one snippet fragment, in characters.", int),
@@ -73,6 +81,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("port", 8000, "Port serve listens on.", int),
     Setting("workers", 2, "Worker processes of serve.", int),
 )
+
+
+def defaults() -> dict[str, Any]:
+    """Every setting's default value (no environment variable read)."""
+    return {setting.name: setting.default for setting in SETTINGS}
 
 
 def load_settings(

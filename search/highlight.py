@@ -12,7 +12,7 @@ import re
 from collections.abc import Collection, Sequence
 from typing import NamedTuple
 
-from .analysis import analyze
+from search.analysis import analyze
 
 ELLIPSIS = "…"
 _SPACES = re.compile(r"\s+")

@@ -1,47 +1,82 @@
-"""Build a new index generation from a corpus and publish it (the ``reindex`` stage).
+"""What a reindex is, whatever the engine: which documents of a corpus changed since the last
+run, what a person sees while it runs, and what it did.
 
-Promises:
-- the served index is never touched until the new generation is complete and synced (see
-  ``generations``); a failure of any kind (a crash, ``kill -9``, a full disk, a read-only
-  folder) leaves the served index whole, and the next run starts cleanly;
-- only one reindex runs at a time (see ``locking``);
-- incremental by default: the previous generation is the starting point and only new, changed
-  and vanished documents are written (see ``writing``); ``full=True`` rebuilds from nothing,
-  and so does a change of index format or of the title weight;
-- every document not indexed is reported as a ``Problem`` with its place and counted by kind;
-  with ``strict=True`` any problem fails the run before the served index changes; a
-  duplicate id keeps the first document read and reports the later one.
+- ``ChangeSet`` reads the corpus once and yields the documents to write (new or changed, by
+  content hash), counting the unchanged ones and reporting each unreadable line or file, and
+  a duplicate id (the first one read is kept), as a ``Problem``;
+- ``ReindexEvents`` is what the command line's progress display receives;
+- ``ReindexOptions`` holds the settings of a run, ``ReindexReport`` what it did (plain data).
+An engine's writer takes the change set and writes full or incremental.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import shutil
-import time
-from collections.abc import Callable, Iterable
+import hashlib
+import json
+from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
-from whoosh import index as whoosh_index
+from search.config import defaults
+from search.corpus import Document, Problem, read_corpus
+from search.errors import CorpusError
 
-from . import __version__, synonyms
-from .corpus import Problem, corpus_files
-from .errors import CorpusError, IndexWriteError
-from .generations import (
-    GENERATIONS,
-    checksums,
-    damaged_files,
-    new_generation,
-    prune,
-    publish,
-    read_manifest,
-    served_generation,
-    write_manifest,
-)
-from .locking import WriterLock
-from .schema import SCHEMA_VERSION, TITLE_WEIGHT
-from .writing import Changes, write_corpus
+
+class ReindexEvents(Protocol):
+    """What happens during a reindex, as it happens (``cli.progress.Progress`` shows it)."""
+
+    def read(self, count: int) -> None:
+        """``count`` more bytes of the corpus were read."""
+
+    def document(self) -> None:
+        """One more document was read whole."""
+
+    def problem(self, problem: Problem) -> None:
+        """A line or file could not be used."""
+
+    def writing(self) -> None:
+        """Reading is over; the index files are being written (the last step)."""
+
+
+class NoEvents:
+    """Events nobody watches."""
+
+    def read(self, count: int) -> None:
+        pass
+
+    def document(self) -> None:
+        pass
+
+    def problem(self, problem: Problem) -> None:
+        pass
+
+    def writing(self) -> None:
+        pass
+
+
+@dataclass(frozen=True)
+class ReindexOptions:
+    """The settings of one reindex (defaults from the settings table)."""
+
+    title_weight: float = defaults()["title_weight"]
+    synonyms_file: str | Path = defaults()["synonyms"]
+    full: bool = False  # rebuild from nothing instead of writing the differences
+    strict: bool = False  # any problem in the corpus fails the run before the switch
+    workers: int | None = None  # processes analysing beside reindex (None: as the corpus is worth)
+
+    @classmethod
+    def from_settings(cls, settings: dict[str, Any], full: bool, strict: bool) -> ReindexOptions:
+        workers = settings["index_workers"]
+        return cls(
+            title_weight=settings["title_weight"],
+            synonyms_file=settings["synonyms"],
+            full=full,
+            strict=strict,
+            workers=None if workers < 0 else workers,
+        )
+
 
 MODES = {"full": "complète", "incremental": "incrémentale", "copied": "copiée"}
 
@@ -93,150 +128,73 @@ class ReindexReport:
         }
 
 
-# on_bytes, on_document, on_problem, on_writing (see ``reindex``)
-Callbacks = tuple[
-    Callable[[int], object], Callable[[], object], Callable[[Problem], object], Callable[[], object]
-]
+EMPTY = "aucun document lisible dans le corpus ; l’index servi est conservé"
 
 
-def reindex(
-    paths: Iterable[str | Path],
-    index_dir: str | Path,
-    on_bytes: Callable[[int], object] = lambda n: None,
-    on_problem: Callable[[Problem], object] = lambda p: None,
-    title_weight: float = TITLE_WEIGHT,
-    synonyms_file: str | Path = synonyms.FILE,
-    full: bool = False,
-    strict: bool = False,
-    on_document: Callable[[], object] = lambda: None,
-    workers: int | None = None,
-    on_writing: Callable[[], object] = lambda: None,
-) -> ReindexReport:
-    """Index every document under ``paths`` into a new generation of ``index_dir`` and
-    publish it. The generation also gets the corpus vocabulary and a copy of ``synonyms_file``.
-    ``workers`` processes analyse documents beside this one (``None``: as the corpus size and
-    the cores warrant, see ``analysing``).
-    """
-    started = time.perf_counter()
-    files = corpus_files(paths)
-    if not files:
-        raise CorpusError("aucun fichier de corpus trouvé (.jsonl, .jsonl.gz, .md, .txt, .html)")
-    index_dir = Path(index_dir)
-    try:
-        with WriterLock(index_dir):
-            prune(index_dir)
-            notes: list[str] = []
-            served = served_generation(index_dir)
-            base = None if full else _reusable(served, title_weight, notes)
-            report = _new_generation(
-                index_dir, base, files, title_weight, synonyms_file, strict,
-                (on_bytes, on_document, on_problem, on_writing), workers,
-            )  # fmt: skip
-            report.notes = notes
-            prune(index_dir)
-    except OSError as error:
-        raise IndexWriteError(
-            f"écriture impossible dans « {index_dir} » ({error.strerror or error}) : disque plein "
-            "ou dossier en lecture seule ? L’index servi est conservé"
-        ) from error
-    report.seconds = time.perf_counter() - started
-    return report
+@dataclass
+class Changes:
+    """What writing the corpus changed, and what it could not read."""
+
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    deleted: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    by_kind: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def documents(self) -> int:
+        return self.added + self.updated + self.unchanged
 
 
-def publish_copied(index_dir: str | Path, name: str) -> ReindexReport:
-    """Serve ``generations/<name>``, a generation copied from another host (rsync, object
-    store): checked (it must open and carry its manifest), synced, then published like a new
-    one. ``CorpusError`` when it is missing or incomplete."""
-    index_dir = Path(index_dir)
-    generation = index_dir / GENERATIONS / name
-    manifest = read_manifest(generation)
-    if "/" in name or not generation.is_dir() or not manifest:
-        raise CorpusError(f"génération introuvable ou incomplète : {generation}")
-    try:
-        with WriterLock(index_dir):
-            documents = whoosh_index.open_dir(str(generation)).doc_count()
-            publish(index_dir, generation)
-            prune(index_dir)
-    except OSError as error:
-        raise IndexWriteError(f"publication impossible ({error.strerror or error})") from error
-    except Exception as error:  # Whoosh raises many kinds for a damaged index
-        raise CorpusError(
-            f"génération illisible ({type(error).__name__}) : {generation}"
-        ) from error
-    return ReindexReport(generation=name, mode="copied", indexed=documents)
+def content_hash(doc: Document) -> str:
+    """A fingerprint of everything indexed about a document (its line number left out)."""
+    content = [doc.id, doc.title, doc.body, doc.date, doc.url, doc.type, doc.source, doc.path]
+    canonical = json.dumps([*content, doc.extra], ensure_ascii=False, sort_keys=True, default=str)
+    return hashlib.blake2b(canonical.encode("utf-8"), digest_size=16).hexdigest()
 
 
-def _new_generation(
-    index_dir: Path,
-    base: Path | None,
-    files: list[Path],
-    title_weight: float,
-    synonyms_file: str | Path,
-    strict: bool,
-    callbacks: Callbacks,
-    workers: int | None,
-) -> ReindexReport:
-    generation = new_generation(index_dir)
-    try:
-        changes = write_corpus(generation, base, files, title_weight, *callbacks, workers=workers)
-        if strict and changes.problems:
-            raise CorpusError(
-                f"{len(changes.problems)} problème(s) dans le corpus et --strict demandé : "
-                "l’index servi est conservé"
-            )
-        synonyms.copy_into(Path(synonyms_file), generation)
-        report = _report(generation, base, changes)
-        manifest = _manifest(report, files, title_weight)
-        write_manifest(generation, {**manifest, "files": checksums(generation)})
-        publish(index_dir, generation)
-    except BaseException:
-        shutil.rmtree(generation, ignore_errors=True)
-        raise
-    return report
+class ChangeSet:
+    """The documents of ``files`` that differ from ``previous`` (id → content hash), read once.
 
+    Iterating yields each new or changed document with its previous hash (``None``: new);
+    afterwards ``hashes`` holds every document read and ``deleted`` the ids that vanished."""
 
-def _reusable(served: Path | None, title_weight: float, notes: list[str]) -> Path | None:
-    """The served generation, if a new one can start from it: same format and weights, and
-    every file as it was written (a damaged one is reported and rebuilt from scratch)."""
-    if served is None or not served.is_dir():
-        return None
-    manifest = read_manifest(served)
-    same = manifest.get("schema") == SCHEMA_VERSION and manifest.get("title_weight") == title_weight
-    if not same:
-        return None
-    damaged = damaged_files(served, manifest.get("files", {}))
-    if damaged:
-        notes.append(
-            f"génération servie endommagée ({', '.join(damaged)}) : reconstruction complète"
-        )
-        return None
-    return served
+    def __init__(
+        self, files: list[Path], previous: dict[str, str], changes: Changes, events: ReindexEvents
+    ) -> None:
+        self.files, self.previous, self.changes, self.events = files, previous, changes, events
+        self.hashes: dict[str, tuple[str, str]] = {}  # id → (content hash, where it was read)
 
+    def __iter__(self) -> Iterator[tuple[Document, str | None]]:
+        for item in read_corpus(self.files, self.events.read):
+            if isinstance(item, Document) and item.id in self.hashes:
+                seen = self.hashes[item.id][1]
+                item = Problem(
+                    item.where, f"id en double « {item.id} » (gardé : {seen})", "duplicate_id"
+                )
+            if isinstance(item, Problem):
+                self.changes.problems.append(item)
+                self.changes.by_kind[item.kind] += 1
+                self.events.problem(item)
+                continue
+            self.events.document()
+            digest = content_hash(item)
+            self.hashes[item.id] = (digest, item.where)
+            if self.previous.get(item.id) == digest:
+                self.changes.unchanged += 1
+            else:
+                yield item, self.previous.get(item.id)
 
-def _report(generation: Path, base: Path | None, changes: Changes) -> ReindexReport:
-    return ReindexReport(
-        generation=generation.name,
-        mode="incremental" if base is not None else "full",
-        indexed=changes.documents,
-        added=changes.added,
-        updated=changes.updated,
-        unchanged=changes.unchanged,
-        deleted=changes.deleted,
-        skipped=len(changes.problems),
-        skipped_by_reason=dict(changes.by_kind),
-        problems=changes.problems,
-        index_bytes=sum(p.stat().st_size for p in generation.iterdir() if p.is_file()),
-    )
+    def all_read(self) -> None:
+        """Reading is over: refuse an empty corpus, else say the files are being written."""
+        if not self.hashes:
+            raise CorpusError(EMPTY)
+        self.events.writing()
 
+    @property
+    def deleted(self) -> set[str]:
+        return self.previous.keys() - self.hashes.keys()
 
-def _manifest(report: ReindexReport, files: list[Path], title_weight: float) -> dict[str, Any]:
-    return {
-        "documents": report.indexed,
-        "skipped": report.skipped,
-        "built_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "version": __version__,
-        "schema": SCHEMA_VERSION,
-        "title_weight": title_weight,
-        "mode": report.mode,
-        "sources": [str(path) for path in files],
-    }
+    def digests(self) -> dict[str, str]:
+        return {doc_id: digest for doc_id, (digest, _) in self.hashes.items()}

@@ -14,10 +14,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from .analysis import fold, normalize, split_words
-from .errors import BadRequest
-from .syntax import Clause, ParsedQuery
-from .vocabulary import Candidate, Vocabulary
+from search.analysis import fold, normalize, split_words
+from search.errors import BadRequest
+from search.syntax import Clause, ParsedQuery
+from search.vocabulary import Candidate, Vocabulary
 
 MIN_PREFIX = 3
 MAX_SCANNED = 20_000

@@ -17,8 +17,8 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .analysis import analyze
-from .syntax import Clause, ParsedQuery
+from search.analysis import analyze
+from search.syntax import Clause, ParsedQuery
 
 FILE = "synonyms.txt"
 

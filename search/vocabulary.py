@@ -21,7 +21,7 @@ from pathlib import Path
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from .analysis import STOP_WORDS, fold
+from search.analysis import STOP_WORDS, fold
 
 FILE = "vocabulary.tsv.gz"
 WORDS_FILE = "words.tsv.gz"

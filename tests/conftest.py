@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 from flask.testing import FlaskClient
 
-from search.indexing import reindex
-from search.store import IndexStore, ServedIndex
+from search.engines.whoosh.indexing import reindex
+from search.engines.whoosh.reading.store import IndexStore, ServedIndex
+from search.indexing import ReindexOptions
 from web import create_app
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -73,7 +74,7 @@ def corpus_dir(tmp_path: Path) -> Path:
 @pytest.fixture
 def index_dir(tmp_path: Path, corpus_dir: Path) -> Path:
     target = tmp_path / "index"
-    reindex([corpus_dir], target, synonyms_file=ROOT / "synonyms.txt")
+    reindex([corpus_dir], target, ReindexOptions(synonyms_file=ROOT / "synonyms.txt"))
     return target
 
 
@@ -94,7 +95,7 @@ def app_client(index_dir: Path, **settings: object) -> Iterator[FlaskClient]:
     try:
         yield app.test_client()
     finally:
-        app.extensions["index_store"].close()
+        app.extensions["communiques.engine"].close()
 
 
 @pytest.fixture

@@ -15,14 +15,14 @@ import pytest
 from whoosh import index as whoosh_index
 from whoosh.writing import SegmentWriter
 
-from search.analysing import analyse, searched_text, workers_for
-from search.generations import served_generation
-from search.indexing import reindex
-from search.schema import build_schema
+from search.engines.whoosh.generations import served_generation
+from search.engines.whoosh.indexing import reindex
+from search.engines.whoosh.schema import build_schema
+from search.engines.whoosh.writing.analysing import analyse, searched_text, workers_for
+from search.indexing import ReindexOptions
 from search.vocabulary import WORDS_FILE
-
-from .conftest import ROOT
-from .test_reindex_safety import BIN, served_count, synthetic, wait_for, write_jsonl
+from tests.conftest import ROOT
+from tests.test_reindex_safety import BIN, served_count, synthetic, wait_for, write_jsonl
 
 
 def postings_of(index_dir: Path) -> dict[str, object]:
@@ -66,13 +66,13 @@ def test_workers_build_the_same_index_as_one_process(
     one writer. Either way the same postings, stored fields, lengths and vocabulary. The
     writers' memory is made tiny, so that they spill sorted runs to their shared temporary
     folder as on a big corpus."""
-    monkeypatch.setattr("search.writing.WRITER_MEMORY_MB", 0.3)
+    monkeypatch.setattr("search.engines.whoosh.writing.corpus.WRITER_MEMORY_MB", 0.3)
     corpus = tmp_path / "corpus"
     shutil.copytree(ROOT / "corpus", corpus)
     write_jsonl(corpus / "generated.jsonl", synthetic(400))
     alone, shared = tmp_path / "alone", tmp_path / "shared"
-    reindex([corpus], alone, workers=0)
-    reindex([corpus], shared, workers=2)
+    reindex([corpus], alone, ReindexOptions(workers=0))
+    reindex([corpus], shared, ReindexOptions(workers=2))
     expected = postings_of(alone)
     assert len(expected) > 1000 and expected.pop("segments") == 1
     found = postings_of(shared)
@@ -81,8 +81,8 @@ def test_workers_build_the_same_index_as_one_process(
     assert words_of(shared) == words_of(alone) and len(words_of(alone)) > 10_000
     # incrementally (documents added and changed): workers analyse, one process writes
     write_jsonl(corpus / "generated.jsonl", synthetic(450, marker="modifié"))
-    reindex([corpus], alone, workers=0)
-    reindex([corpus], shared, workers=2)
+    reindex([corpus], alone, ReindexOptions(workers=0))
+    reindex([corpus], shared, ReindexOptions(workers=2))
     expected, found = postings_of(alone), postings_of(shared)
     expected.pop("segments"), found.pop("segments")
     assert found == expected
@@ -240,13 +240,13 @@ def test_the_segment_writer_writes_what_whooshs_own_writer_does(
     """``segmenting.Writer`` pools postings term by term and reads document lengths its own
     way; the postings, and the lengths recorded per term and per block, are those of Whoosh's
     ``SegmentWriter``. Memory is made tiny, so both spill runs to disk."""
-    monkeypatch.setattr("search.writing.WRITER_MEMORY_MB", 0.3)
+    monkeypatch.setattr("search.engines.whoosh.writing.corpus.WRITER_MEMORY_MB", 0.3)
     corpus = tmp_path / "corpus"
     shutil.copytree(ROOT / "corpus", corpus)
     write_jsonl(corpus / "generated.jsonl", synthetic(300))
-    reindex([corpus], tmp_path / "ours", workers=0)
-    monkeypatch.setattr("search.writing.Writer", SegmentWriter)
-    reindex([corpus], tmp_path / "whooshs", workers=0)
+    reindex([corpus], tmp_path / "ours", ReindexOptions(workers=0))
+    monkeypatch.setattr("search.engines.whoosh.writing.corpus.Writer", SegmentWriter)
+    reindex([corpus], tmp_path / "whooshs", ReindexOptions(workers=0))
     ours, whooshs = block_statistics(tmp_path / "ours"), block_statistics(tmp_path / "whooshs")
     assert len(ours) > 1000 and ours == whooshs
     assert any(len(blocks) > 1 for *_, blocks in ours.values())  # type: ignore[misc]

@@ -38,9 +38,9 @@ from playwright.sync_api import (
     sync_playwright,
 )
 
-from search.indexing import reindex
-
-from .conftest import ROOT
+from search.engines.whoosh.indexing import reindex
+from search.indexing import ReindexOptions
+from tests.conftest import ROOT
 
 BIN = Path(sys.executable).parent
 CHROMIUM = Path("/usr/bin/chromium")
@@ -88,7 +88,7 @@ def free_port() -> int:
 def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A real ``serve`` (gunicorn, 2 workers) over the bundled corpus, on a free local port."""
     index = tmp_path_factory.mktemp("browser") / "index"
-    reindex([ROOT / "corpus"], index, synonyms_file=ROOT / "synonyms.txt")
+    reindex([ROOT / "corpus"], index, ReindexOptions(synonyms_file=ROOT / "synonyms.txt"))
     port = free_port()
     env = {name: value for name, value in os.environ.items() if not name.startswith("COMMUNIQUES_")}
     server = subprocess.Popen(

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import DOCS, ROOT
+from tests.conftest import DOCS, ROOT
 
 BIN = Path(sys.executable).parent
 

@@ -13,20 +13,21 @@ import numpy as np
 import pytest
 from whoosh import query as wq
 
-from search.accumulating import accumulate
-from search.columns import Column
 from search.deadline import Deadline
-from search.indexing import reindex
+from search.engines.whoosh.codec.postings import PostingLists
+from search.engines.whoosh.indexing import reindex
+from search.engines.whoosh.reading.columns import Column
+from search.engines.whoosh.reading.matching import compile_query
+from search.engines.whoosh.reading.querying import search
+from search.engines.whoosh.reading.ranking.first_stage import accumulate
+from search.engines.whoosh.reading.ranking.order import by_date
+from search.engines.whoosh.reading.store import ServedIndex
+from search.engines.whoosh.schema import SEARCH_FIELD
+from search.indexing import ReindexOptions
 from search.lexicon import near_words
-from search.matching import compile_query
-from search.postings import PostingLists
-from search.querying import SearchRequest, search
-from search.ranking import by_date
-from search.schema import SEARCH_FIELD
-from search.store import ServedIndex
+from search.models import SearchRequest
 from search.syntax import parse
-
-from .conftest import ROOT, served_from
+from tests.conftest import ROOT, served_from
 
 QUERIES = [
     "OTAN",
@@ -48,7 +49,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedIndex]:
     folder = tmp_path_factory.mktemp("first-stage")
     corpus = folder / "corpus"
     shutil.copytree(ROOT / "corpus", corpus)
-    reindex([corpus], folder / "ix", synonyms_file=ROOT / "synonyms.txt")
+    reindex([corpus], folder / "ix", ReindexOptions(synonyms_file=ROOT / "synonyms.txt"))
     archives = corpus / "archives.jsonl"
     lines = archives.read_text("utf-8").splitlines()
     edited = json.loads(lines[0])
@@ -56,7 +57,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedIndex]:
     added = {"id": "ajout", "title": "Sécurité spatiale et cyberdéfense", "body": "L’OTAN."}
     lines = [json.dumps(edited, ensure_ascii=False), *lines[2:], json.dumps(added)]
     archives.write_text("\n".join(lines) + "\n", "utf-8")
-    reindex([corpus], folder / "ix", synonyms_file=ROOT / "synonyms.txt")
+    reindex([corpus], folder / "ix", ReindexOptions(synonyms_file=ROOT / "synonyms.txt"))
     with served_from(folder / "ix") as index:
         assert len(index.searcher.leaf_searchers()) > 1, "the incremental reindex made one segment"
         assert index.searcher.reader().has_deletions(), "the incremental reindex deleted nothing"
@@ -227,7 +228,9 @@ def many_blocks(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedInde
         body = " ".join(rng.choice(words) for _ in range(rng.randint(5, 40)))
         lines.append(json.dumps({"id": f"c{number}", "title": f"Note {number}", "body": body}))
     (folder / "notes.jsonl").write_text("\n".join(lines) + "\n", "utf-8")
-    reindex([folder / "notes.jsonl"], folder / "ix", synonyms_file=ROOT / "synonyms.txt")
+    reindex(
+        [folder / "notes.jsonl"], folder / "ix", ReindexOptions(synonyms_file=ROOT / "synonyms.txt")
+    )
     with served_from(folder / "ix") as index:
         yield index
 
@@ -263,7 +266,7 @@ def test_occurrences_from_kept_blocks_equal_those_read_again(
 def test_stored_fields_kept_are_whooshs_and_bounded(
     served: ServedIndex, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("search.store.CACHED_DOCUMENTS", 5)
+    monkeypatch.setattr("search.engines.whoosh.reading.store.CACHED_DOCUMENTS", 5)
     for _ in range(2):  # the second round reads some from memory, most again from the index
         for doc in range(served.searcher.doc_count_all()):
             assert served.stored(doc) == served.searcher.stored_fields(doc)

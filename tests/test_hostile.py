@@ -20,18 +20,19 @@ from flask.testing import FlaskClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from search.engines.whoosh.generations import served_generation
+from search.engines.whoosh.indexing import reindex
+from search.engines.whoosh.reading.querying import search
+from search.engines.whoosh.reading.store import IndexStore, ServedIndex
 from search.errors import BadRequest
-from search.generations import served_generation
-from search.indexing import reindex
-from search.querying import SearchOptions, SearchRequest, search
-from search.store import IndexStore, ServedIndex
+from search.indexing import ReindexOptions
+from search.models import SearchOptions, SearchRequest
+from tests.conftest import DOCS, ROOT, app_client, served_from, write_jsonl
+from tests.test_commands import free_port
 from web import create_app
 
-from .conftest import DOCS, ROOT, app_client, served_from, write_jsonl
-from .test_commands import free_port
-
 BIN = Path(sys.executable).parent
-OPTIONS = SearchOptions()
+OPTIONS = SearchOptions.defaults()
 MARGIN = 1.5  # seconds: the time limit plus the work after it (snippets of one page)
 
 FRENCH = ["OTAN", "sécurité", "l’Alliance", "politique", "spatiale", "États-Unis",
@@ -56,7 +57,7 @@ queries = st.lists(pieces, max_size=30).map(lambda parts: " ".join(parts) if par
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedIndex]:
     folder = tmp_path_factory.mktemp("hostile")
-    reindex([ROOT / "corpus"], folder / "ix", synonyms_file=ROOT / "synonyms.txt")
+    reindex([ROOT / "corpus"], folder / "ix", ReindexOptions(synonyms_file=ROOT / "synonyms.txt"))
     with served_from(folder / "ix") as index:
         yield index
 

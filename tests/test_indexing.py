@@ -6,14 +6,16 @@ from pathlib import Path
 
 import pytest
 
+from search.corpus import Problem
+from search.engines.whoosh.generations import GENERATIONS, POINTER, read_manifest, served_generation
+from search.engines.whoosh.indexing import reindex
+from search.engines.whoosh.locking import WriterLock
+from search.engines.whoosh.reading.querying import search
+from search.engines.whoosh.reading.store import IndexStore
 from search.errors import CorpusError, IndexBusy
-from search.generations import GENERATIONS, POINTER, read_manifest, served_generation
-from search.indexing import reindex
-from search.locking import WriterLock
-from search.querying import SearchRequest, search
-from search.store import IndexStore
-
-from .conftest import DOCS, write_jsonl
+from search.indexing import NoEvents
+from search.models import SearchRequest
+from tests.conftest import DOCS, write_jsonl
 
 
 def test_reindex_publishes_a_complete_generation(tmp_path: Path, corpus_dir: Path) -> None:
@@ -30,8 +32,13 @@ def test_bad_lines_are_counted_and_the_rest_indexed(tmp_path: Path) -> None:
     path = write_jsonl(tmp_path / "c.jsonl", [*DOCS, DOCS[0]])
     with path.open("a", encoding="utf-8") as handle:
         handle.write("{broken\n")
-    seen = []
-    report = reindex([path], tmp_path / "ix", on_problem=seen.append)
+    seen: list[Problem] = []
+
+    class Seen(NoEvents):
+        def problem(self, problem: Problem) -> None:
+            seen.append(problem)
+
+    report = reindex([path], tmp_path / "ix", events=Seen())
     assert (report.indexed, report.skipped) == (len(DOCS), 2)
     assert str(seen[0]) == (
         f"{path}:{len(DOCS) + 1}: id en double « espace-2019 » (gardé : {path}:1)"

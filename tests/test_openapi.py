@@ -29,12 +29,12 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from search.indexing import reindex
+from search.engines.whoosh.indexing import reindex
+from search.indexing import ReindexOptions
+from tests.conftest import DOCS, ROOT, write_jsonl
 from web import create_app
 from web.openapi import DOC_ID_EXAMPLE, openapi_document
 from web.params import PARAMETERS
-
-from .conftest import DOCS, ROOT, write_jsonl
 
 SLASHED_ID = "archives/2020/otan-cyberdefense"
 EXTRA_DOCS: list[dict[str, object]] = [
@@ -75,10 +75,12 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     folder = tmp_path_factory.mktemp("openapi")
     (folder / "corpus").mkdir()
     write_jsonl(folder / "corpus" / "docs.jsonl", [*DOCS, *EXTRA_DOCS])
-    reindex([folder / "corpus"], folder / "index", synonyms_file=ROOT / "synonyms.txt")
+    reindex(
+        [folder / "corpus"], folder / "index", ReindexOptions(synonyms_file=ROOT / "synonyms.txt")
+    )
     app = create_app({"index_dir": str(folder / "index")})
     yield app
-    app.extensions["index_store"].close()
+    app.extensions["communiques.engine"].close()
 
 
 @pytest.fixture

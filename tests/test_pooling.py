@@ -10,7 +10,7 @@ from pathlib import Path
 from whoosh.filedb.filestore import FileStorage
 from whoosh.writing import PostingPool
 
-from search.pooling import TermPool
+from search.engines.whoosh.codec.pool import TermPool
 
 Posting = tuple[str, bytes, int, float, bytes]
 

@@ -10,17 +10,18 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 
-from search.documents import similar_documents
+from search.engines.whoosh.indexing import reindex
+from search.engines.whoosh.reading.documents import similar_documents
+from search.engines.whoosh.reading.querying import search
+from search.engines.whoosh.reading.store import IndexStore, ServedIndex
 from search.errors import BadRequest, NotFound
-from search.filtering import Filters
-from search.indexing import reindex
+from search.filters import Filters
+from search.indexing import ReindexOptions
 from search.lexicon import prefix_words
-from search.querying import SearchRequest, search
-from search.store import IndexStore, ServedIndex
+from search.models import SearchRequest
 from search.syntax import Clause
 from search.vocabulary import Vocabulary
-
-from .conftest import app_client, served_from, write_jsonl
+from tests.conftest import app_client, served_from, write_jsonl
 
 FILL = " Le texte continue avec des informations générales sur la situation."
 
@@ -65,7 +66,11 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedIndex]:
     folder = tmp_path_factory.mktemp("language")
     write_jsonl(folder / "docs.jsonl", DOCS)
     (folder / "synonyms.txt").write_text(SYNONYMS, "utf-8")
-    reindex([folder / "docs.jsonl"], folder / "ix", synonyms_file=folder / "synonyms.txt")
+    reindex(
+        [folder / "docs.jsonl"],
+        folder / "ix",
+        ReindexOptions(synonyms_file=folder / "synonyms.txt"),
+    )
     with served_from(folder / "ix") as index:
         yield index
 
@@ -182,11 +187,11 @@ def test_synonyms_are_reloaded_on_reindex(tmp_path: Path) -> None:
     write_jsonl(tmp_path / "docs.jsonl", DOCS)
     synonyms = tmp_path / "synonyms.txt"
     synonyms.write_text("", "utf-8")
-    reindex([tmp_path / "docs.jsonl"], tmp_path / "ix", synonyms_file=synonyms)
+    reindex([tmp_path / "docs.jsonl"], tmp_path / "ix", ReindexOptions(synonyms_file=synonyms))
     store = IndexStore(tmp_path / "ix")
     assert ids(store.current(), "NATO") == ["nato"]
     synonyms.write_text("NATO, OTAN\n", "utf-8")
-    reindex([tmp_path / "docs.jsonl"], tmp_path / "ix", synonyms_file=synonyms)
+    reindex([tmp_path / "docs.jsonl"], tmp_path / "ix", ReindexOptions(synonyms_file=synonyms))
     assert "otan" in ids(store.current(), "NATO")
     store.close()
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from search.engines.whoosh.reading.querying import search
+from search.engines.whoosh.reading.store import IndexStore
 from search.errors import BadRequest
-from search.querying import SearchOptions, SearchRequest, search
-from search.store import IndexStore
+from search.models import SearchOptions, SearchRequest
 
 
 def ids(store: IndexStore, q: str) -> list[str]:
@@ -81,7 +82,7 @@ def test_queries_with_nothing_to_search_are_refused_clearly(store: IndexStore) -
 
 
 def test_bounds_on_pages_and_query_length(store: IndexStore) -> None:
-    limits = SearchOptions()
+    limits = SearchOptions.defaults()
     with pytest.raises(BadRequest, match="per_page"):
         search(store.current(), SearchRequest("otan", per_page=101), limits)
     with pytest.raises(BadRequest, match="page trop lointaine"):

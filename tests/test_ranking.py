@@ -3,13 +3,14 @@ and the second stage (proximity, exact form). Each test isolates one effect on a
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
-from search.indexing import reindex
-from search.querying import SearchOptions, SearchRequest, search
-from search.store import IndexStore
-
-from .conftest import write_jsonl
+from search.engines.whoosh.indexing import reindex
+from search.engines.whoosh.reading.querying import search
+from search.engines.whoosh.reading.store import IndexStore
+from search.models import SearchOptions, SearchRequest
+from tests.conftest import write_jsonl
 
 FILLER = "Le texte se poursuit sans rapport avec la question posée ici. " * 3
 
@@ -18,7 +19,7 @@ def ranked(tmp_path: Path, docs: list[dict[str, str]], q: str, **options: object
     path = write_jsonl(tmp_path / "c.jsonl", docs)
     reindex([path], tmp_path / "ix")
     store = IndexStore(tmp_path / "ix")
-    page = search(store.current(), SearchRequest(q), SearchOptions(**options))  # type: ignore[arg-type]
+    page = search(store.current(), SearchRequest(q), replace(SearchOptions.defaults(), **options))  # type: ignore[arg-type]
     store.close()
     return [hit.id for hit in page.hits]
 

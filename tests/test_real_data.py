@@ -7,9 +7,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from search.indexing import reindex
-from search.querying import SearchRequest, search
-from search.store import IndexStore
+from search.engines.whoosh.indexing import reindex
+from search.engines.whoosh.reading.querying import search
+from search.engines.whoosh.reading.store import IndexStore
+from search.models import SearchRequest
 
 
 def test_real_statements_index_whole_and_search_alike_in_every_spelling(

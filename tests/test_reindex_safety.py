@@ -21,12 +21,12 @@ from pathlib import Path
 import pytest
 from whoosh import query as wq
 
-from search.generations import GENERATIONS, served_generation
-from search.indexing import reindex
-from search.store import IndexStore
-
-from .conftest import DOCS, write_jsonl
-from .test_commands import free_port, get
+from search.engines.whoosh.generations import GENERATIONS, served_generation
+from search.engines.whoosh.indexing import reindex
+from search.engines.whoosh.reading.store import IndexStore
+from search.indexing import ReindexOptions
+from tests.conftest import DOCS, write_jsonl
+from tests.test_commands import free_port, get
 
 BIN = Path(sys.executable).parent
 WORDS = [
@@ -279,7 +279,7 @@ def test_incremental_runs_write_only_what_changed(tmp_path: Path) -> None:
     assert vocabulary.get("kilimandjaro") is not None
     assert vocabulary.get("kilimandjaro").documents == 2  # type: ignore[union-attr]
     store.close()
-    full = reindex([path], index_dir, full=True)
+    full = reindex([path], index_dir, ReindexOptions(full=True))
     assert (full.mode, full.indexed) == ("full", 300)
 
 

@@ -8,11 +8,10 @@ from pathlib import Path
 import pytest
 from flask.testing import FlaskClient
 
-from search.generations import read_manifest, served_generation, write_manifest
-from search.schema import SCHEMA_VERSION
+from search.engines.whoosh.generations import read_manifest, served_generation, write_manifest
+from search.engines.whoosh.schema import SCHEMA_VERSION
+from tests.conftest import app_client
 from web import create_app
-
-from .conftest import app_client
 
 
 def test_home_has_a_labelled_search_box_and_the_corpus_size(client: FlaskClient) -> None:
@@ -115,9 +114,8 @@ def test_without_an_index_the_service_says_what_to_do(tmp_path: Path) -> None:
 
 
 def test_every_api_parameter_is_documented_in_the_readme() -> None:
+    from tests.conftest import ROOT
     from web.params import PARAMETERS
-
-    from .conftest import ROOT
 
     readme = (ROOT / "README.md").read_text("utf-8")
     api_section = readme[readme.index("### `GET /api/search`") :]

@@ -10,8 +10,8 @@ import time
 
 import pytest
 
+from search.engines.whoosh.writing.workers import Worker, WorkerDied, running
 from search.errors import IndexWriteError
-from search.workers import Worker, WorkerDied, running
 
 
 def double(value: int) -> int:

@@ -12,12 +12,11 @@ from typing import Any
 from flask import Flask
 
 from search.config import load_settings
-from search.querying import SearchOptions
-from search.store import IndexStore
+from search.engines import open_engine
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
-    from . import api, errors, headers, limits, views
+    from web import api, context, errors, headers, limits, views
 
     app = Flask(__name__)
     settings = load_settings(config)
@@ -25,8 +24,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.config["MAX_CONTENT_LENGTH"] = 64 * 1024  # the site and API only read query strings
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.json.sort_keys = False  # type: ignore[attr-defined]
-    app.extensions["index_store"] = IndexStore.from_settings(settings)
-    app.extensions["search_options"] = SearchOptions.from_settings(settings)
+    app.extensions[context.ENGINE] = open_engine(settings)
     app.register_blueprint(views.blueprint)
     limits.register(app, api.blueprint, settings)
     app.register_blueprint(api.blueprint)

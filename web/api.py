@@ -5,34 +5,24 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
-from flask import Blueprint, current_app, request
+from flask import Blueprint, request
 
 from search import __version__
-from search.documents import get_document, similar_documents
 from search.errors import BadRequest
-from search.querying import Page, search
-from search.store import IndexStore, ServedIndex
-from search.suggest import suggest
-
-from .openapi import openapi_document
-from .params import search_request
+from search.models import Page
+from web.context import engine, settings
+from web.openapi import openapi_document
+from web.params import search_request
 
 blueprint = Blueprint("api", __name__, url_prefix="/api")
-MAX_SUGGEST_CHARS = 100
-
-
-def _served() -> ServedIndex:
-    store: IndexStore = current_app.extensions["index_store"]
-    return store.current()
 
 
 @blueprint.get("/search")
 def api_search() -> dict[str, Any]:
-    settings = current_app.config["SEARCH_SETTINGS"]
-    search_req = search_request(request.args, settings["per_page"])
+    search_req = search_request(request.args, settings()["per_page"])
     if not search_req.q:
         raise BadRequest("paramètre « q » manquant : indiquez les mots à chercher")
-    page = search(_served(), search_req, current_app.extensions["search_options"])
+    page = engine().search(search_req)
     return page_json(page)
 
 
@@ -41,25 +31,15 @@ def api_suggest() -> dict[str, Any]:
     typed = request.args.get("q", "")
     if not typed.strip():
         raise BadRequest("paramètre « q » manquant : indiquez le début d’un mot")
-    if len(typed) > MAX_SUGGEST_CHARS:
-        raise BadRequest(
-            f"« q » trop long pour des suggestions ({MAX_SUGGEST_CHARS} caractères au plus)"
-        )
-    return asdict(suggest(_served(), typed))
+    limit = settings()["max_suggest_chars"]
+    if len(typed) > limit:
+        raise BadRequest(f"« q » trop long pour des suggestions ({limit} caractères au plus)")
+    return asdict(engine().suggest(typed))
 
 
 @blueprint.get("/health")
 def api_health() -> dict[str, Any]:
-    info = _served().info
-    return {
-        "status": "ok",
-        "documents": info.documents,
-        "generation": info.generation,
-        "built_at": info.built_at,
-        "index_format": info.index_format,
-        "reindex_needed": info.reindex_needed,
-        "version": __version__,
-    }
+    return {"status": "ok", **asdict(engine().health()), "version": __version__}
 
 
 @blueprint.get("/openapi.json")
@@ -69,12 +49,12 @@ def api_openapi() -> dict[str, Any]:
 
 @blueprint.get("/documents/<path:doc_id>")
 def api_document(doc_id: str) -> dict[str, Any]:
-    return asdict(get_document(_served(), doc_id))
+    return asdict(engine().document(doc_id))
 
 
 @blueprint.get("/documents/<path:doc_id>/similar")
 def api_similar(doc_id: str) -> dict[str, Any]:
-    found = similar_documents(_served(), doc_id)
+    found = engine().similar(doc_id)
     return {"id": doc_id, "results": [asdict(item) for item in found]}
 
 

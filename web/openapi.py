@@ -10,11 +10,13 @@ from __future__ import annotations
 from typing import Any
 
 from search import __version__
-from search.querying import SORTS, SearchOptions
+from search.config import defaults
+from search.models import SORTS, SearchOptions
 
 JSON = "application/json"
 DOC_ID_EXAMPLE = "2019-12-04-otan-politique-spatiale"
-LIMITS = SearchOptions()  # the bounds of the default settings
+LIMITS = SearchOptions.defaults()  # the bounds of the default settings
+DEFAULTS = defaults()
 EMPTY = "An empty value is the same as leaving the parameter out."
 ANY_OF = (
     "repeat for several (any of them matches); matched without regard to accents, case or "
@@ -31,7 +33,8 @@ HELP = {
         f"Page number, from 1; `page × per_page` may not exceed {LIMITS.max_result_window}. {EMPTY}"
     ),
     "per_page": (
-        f"Results per page, 1 to {LIMITS.max_per_page} (default 10 unless the server is "
+        f"Results per page, 1 to {LIMITS.max_per_page} (default {DEFAULTS['per_page']} unless the "
+        "server is "
         f"configured otherwise). {EMPTY}"
     ),
     "from": f"First day of the period (inclusive). {EMPTY}",
@@ -182,7 +185,9 @@ def _search_parameters() -> list[dict[str, Any]]:
     return [
         _query("q", q, HELP["q"], "politique spatiale", required=True),
         _query("page", _integer(LIMITS.max_result_window, 1), HELP["page"], 1),
-        _query("per_page", _integer(LIMITS.max_per_page, 10), HELP["per_page"], 20),
+        _query(
+            "per_page", _integer(LIMITS.max_per_page, DEFAULTS["per_page"]), HELP["per_page"], 20
+        ),
         _query("from", _period(), HELP["from"], "2019"),
         _query("to", _period(), HELP["to"], "2024-02"),
         _array_query("type", HELP["type"], ["communiqué", "déclaration"]),
@@ -214,9 +219,9 @@ def _array_query(name: str, description: str, example: list[str]) -> dict[str, A
 def _suggest_q() -> dict[str, Any]:
     return _query(
         "q",
-        {"type": "string", "minLength": 1, "maxLength": 100},
+        {"type": "string", "minLength": 1, "maxLength": DEFAULTS["max_suggest_chars"]},
         "What was typed so far; its last word is completed. Required, not blank, "
-        "100 characters at most.",
+        f"{DEFAULTS['max_suggest_chars']} characters at most.",
         "politique spa",
         required=True,
     )

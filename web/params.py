@@ -10,8 +10,8 @@ from __future__ import annotations
 from werkzeug.datastructures import MultiDict
 
 from search.errors import BadRequest
-from search.filtering import Filters
-from search.querying import SearchRequest
+from search.filters import Filters
+from search.models import SearchRequest
 
 MAX_DIGITS = 9  # larger numbers are refused before int() sees them
 PARAMETERS = ("q", "page", "per_page", "from", "to", "type", "source", "sort")

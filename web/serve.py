@@ -14,8 +14,7 @@ from flask import Flask
 from gunicorn.app.base import BaseApplication
 
 from search.config import load_settings
-
-from . import create_app
+from web import create_app
 
 
 class Server(BaseApplication):

@@ -12,14 +12,13 @@ from dataclasses import replace
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import Blueprint, Flask, Response, current_app, render_template, request, url_for
+from flask import Blueprint, Flask, Response, render_template, request, url_for
 from werkzeug.datastructures import MultiDict
 
-from search.documents import get_document, marked_paragraphs, similar_documents
 from search.errors import BadRequest
-from search.querying import Page, highlighting, search
-
-from .params import PARAMETERS, search_request
+from search.models import Page
+from web.context import engine, settings
+from web.params import PARAMETERS, search_request
 
 blueprint = Blueprint("views", __name__)
 
@@ -35,13 +34,11 @@ FACET_LABELS = {"year": "Année", "type": "Type", "source": "Source"}
 
 @blueprint.get("/")
 def index() -> str:
-    store = current_app.extensions["index_store"]
-    settings = current_app.config["SEARCH_SETTINGS"]
-    search_req = search_request(request.args, settings["per_page"])
+    search_req = search_request(request.args, settings()["per_page"])
     if not search_req.q:
-        return render_template("home.html", info=store.info(), q="")
+        return render_template("home.html", info=engine().health(), q="")
     started = time.perf_counter()
-    page = search(store.current(), search_req, current_app.extensions["search_options"])
+    page = engine().search(search_req)
     elapsed_ms = (time.perf_counter() - started) * 1000
     return render_template(
         "results.html",
@@ -63,16 +60,14 @@ def index() -> str:
 
 @blueprint.get("/documents/<path:doc_id>")
 def document(doc_id: str) -> str:
-    served = current_app.extensions["index_store"].current()
-    doc = get_document(served, doc_id)
+    doc = engine().document(doc_id)
     q = request.args.get("q", "")
-    terms, phrases = highlighting(served, q) if q.strip() else (frozenset(), ())
     back = url_for("views.index", **_kept_search_args()) if q.strip() else None
     return render_template(
         "document.html",
         doc=doc,
-        paragraphs=marked_paragraphs(doc, terms, phrases),
-        similar=similar_documents(served, doc.id),
+        paragraphs=engine().paragraphs(doc, q),
+        similar=engine().similar(doc.id),
         q=q,
         back=back,
     )
@@ -81,16 +76,11 @@ def document(doc_id: str) -> str:
 @blueprint.get("/feed")
 def feed() -> Response:
     """Atom feed of a search, newest first, with the same parameters as the results page."""
-    settings = current_app.config["SEARCH_SETTINGS"]
-    search_req = search_request(request.args, settings["per_page"])
+    search_req = search_request(request.args, settings()["per_page"])
     if not search_req.q:
         raise BadRequest("paramètre « q » manquant : indiquez les mots à suivre")
     newest = replace(search_req, sort="date", page=1, per_page=FEED_ENTRIES)
-    page = search(
-        current_app.extensions["index_store"].current(),
-        newest,
-        current_app.extensions["search_options"],
-    )
+    page = engine().search(newest)
     xml = render_template(
         "feed.xml",
         page=page,

@@ -1,6 +1,6 @@
 """French analysis: text to index terms (tokenizer, then normalize, wrapped by the analyzer)."""
 
-from .analyzer import (
+from search.analysis.analyzer import (
     FrenchAnalyzer,
     Term,
     WeightedText,
@@ -9,8 +9,8 @@ from .analyzer import (
     section_of,
     terms_of,
 )
-from .filters import STOP_WORDS, exact_form, fold, normalize
-from .tokenizer import Word, split_words
+from search.analysis.filters import STOP_WORDS, exact_form, fold, normalize
+from search.analysis.tokenizer import Word, split_words
 
 __all__ = [
     "STOP_WORDS",

@@ -13,8 +13,8 @@ from typing import Any, NamedTuple
 
 from whoosh.analysis import Analyzer, Token
 
-from .filters import exact_form, normalize
-from .tokenizer import word_table
+from search.analysis.filters import exact_form, normalize
+from search.analysis.tokenizer import word_table
 
 
 class Term(NamedTuple):

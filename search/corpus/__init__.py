@@ -12,11 +12,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
-from ..errors import CorpusError
-from .html import read_html
-from .jsonl import read_jsonl
-from .markdown import read_markdown
-from .model import Document, Problem
+from search.corpus.html import read_html
+from search.corpus.jsonl import read_jsonl
+from search.corpus.markdown import read_markdown
+from search.corpus.model import Document, Problem
+from search.errors import CorpusError
 
 __all__ = ["Document", "Problem", "corpus_files", "read_corpus"]
 

@@ -21,7 +21,7 @@ from typing import Any
 
 from bs4 import BeautifulSoup, Tag
 
-from .model import BadRecord, Document, Problem, document_from_record, too_large
+from search.corpus.model import BadRecord, Document, Problem, document_from_record, too_large
 
 FURNITURE = ["nav", "header", "footer", "aside", "script", "style", "noscript", "form",
              "button", "template", "svg", "iframe"]  # fmt: skip

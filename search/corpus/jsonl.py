@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO
 
-from .model import BadRecord, Document, Problem, document_from_record, too_large
+from search.corpus.model import BadRecord, Document, Problem, document_from_record, too_large
 
 
 def read_jsonl(path: Path, on_bytes: Callable[[int], object]) -> Iterator[Document | Problem]:

@@ -12,7 +12,7 @@ from pathlib import Path
 import frontmatter
 import yaml
 
-from .model import BadRecord, Document, Problem, document_from_record, too_large
+from search.corpus.model import BadRecord, Document, Problem, document_from_record, too_large
 
 
 def read_markdown(path: Path) -> Document | Problem:

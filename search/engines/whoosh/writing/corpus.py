@@ -12,14 +12,11 @@ vocabulary and the table of content hashes (``documents.tsv.gz``) are updated th
 from __future__ import annotations
 
 import gzip
-import hashlib
 import json
 import os
 import shutil
-from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -28,34 +25,23 @@ from whoosh import index as whoosh_index
 from whoosh.searching import Searcher
 from whoosh.writing import IndexWriter
 
-from .analysing import analysed_fields, in_order, searched_text, workers_for
-from .analysis.analyzer import raw_terms
-from .corpus import Document, Problem, read_corpus
-from .corpus.model import display_title
-from .errors import CorpusError
-from .schema import build_schema
-from .segmenting import Writer, write_segments
-from .vocabulary import VocabularyBuilder
+from search.analysis.analyzer import raw_terms
+from search.corpus import Document
+from search.corpus.model import display_title
+from search.engines.whoosh.schema import build_schema
+from search.engines.whoosh.writing.analysing import (
+    analysed_fields,
+    in_order,
+    searched_text,
+    workers_for,
+)
+from search.engines.whoosh.writing.segments import Writer, write_segments
+from search.errors import CorpusError
+from search.indexing import EMPTY, Changes, ChangeSet, ReindexEvents
+from search.vocabulary import VocabularyBuilder
 
 HASHES = "documents.tsv.gz"
 WRITER_MEMORY_MB = 256
-EMPTY = "aucun document lisible dans le corpus ; l’index servi est conservé"
-
-
-@dataclass
-class Changes:
-    """What writing the corpus changed, and what it could not read."""
-
-    added: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    deleted: int = 0
-    problems: list[Problem] = field(default_factory=list)
-    by_kind: Counter[str] = field(default_factory=Counter)
-
-    @property
-    def documents(self) -> int:
-        return self.added + self.updated + self.unchanged
 
 
 def document_fields(doc: Document, title_weight: float) -> dict[str, Any]:
@@ -81,22 +67,12 @@ def document_fields(doc: Document, title_weight: float) -> dict[str, Any]:
     return fields
 
 
-def content_hash(doc: Document) -> str:
-    """A fingerprint of everything indexed about a document (its line number left out)."""
-    content = [doc.id, doc.title, doc.body, doc.date, doc.url, doc.type, doc.source, doc.path]
-    canonical = json.dumps([*content, doc.extra], ensure_ascii=False, sort_keys=True, default=str)
-    return hashlib.blake2b(canonical.encode("utf-8"), digest_size=16).hexdigest()
-
-
 def write_corpus(
     generation: Path,
     base: Path | None,
     files: list[Path],
     title_weight: float,
-    on_bytes: Callable[[int], object],
-    on_document: Callable[[], object],
-    on_problem: Callable[[Problem], object],
-    on_writing: Callable[[], object] = lambda: None,
+    events: ReindexEvents,
     workers: int | None = None,
 ) -> Changes:
     """Write ``files`` into ``generation``, starting from ``base`` when one is given.
@@ -109,66 +85,52 @@ def write_corpus(
     else:
         index = whoosh_index.create_in(str(generation), build_schema())
         previous, vocabulary = {}, VocabularyBuilder()
-    changes, hashes = Changes(), dict[str, tuple[str, str]]()
+    changes = Changes()
+    change_set = ChangeSet(files, previous, changes, events)
     if workers is None:
         workers = workers_for(sum(path.stat().st_size for path in files))
-
-    def to_write() -> Iterator[tuple[Document, str | None]]:
-        """The new and changed documents (with their previous hash); the rest is counted."""
-        for item in read_corpus(files, on_bytes):
-            if isinstance(item, Document) and item.id in hashes:
-                seen = hashes[item.id][1]
-                item = Problem(
-                    item.where, f"id en double « {item.id} » (gardé : {seen})", "duplicate_id"
-                )
-            if isinstance(item, Problem):
-                changes.problems.append(item)
-                changes.by_kind[item.kind] += 1
-                on_problem(item)
-                continue
-            on_document()
-            digest = content_hash(item)
-            hashes[item.id] = (digest, item.where)
-            if previous.get(item.id) == digest:
-                changes.unchanged += 1
-            else:
-                yield item, previous.get(item.id)
-
-    def all_read() -> None:
-        """Reading is over: refuse an empty corpus, else say the files are being written."""
-        if not hashes:
-            raise CorpusError(EMPTY)
-        on_writing()
-
     writer = Writer(index, limitmb=WRITER_MEMORY_MB)
     if base is None and workers:  # from scratch: one segment per process, written at once
         with _cancelled_on_error(writer):
             changes.added = write_segments(
-                writer, generation, (doc for doc, _ in to_write()),
+                writer, generation, (doc for doc, _ in change_set),
                 partial(document_fields, title_weight=title_weight), title_weight, workers,
-                vocabulary, all_read,
+                vocabulary, change_set.all_read,
             )  # fmt: skip
     else:  # one writer; workers, if any, analyse for it
-        with _old_documents(base) as old, _cancelled_on_error(writer):
-            for (doc, before), postings in in_order(
-                to_write(), lambda item: item[0], title_weight, workers
-            ):
-                fields = analysed_fields(document_fields(doc, title_weight), postings)
-                _write_one(writer, doc.id, fields, postings[1], before, old, vocabulary, changes)
-            if not hashes:
-                raise CorpusError(EMPTY)
-            for doc_id in previous.keys() - hashes.keys():
-                vocabulary.remove_document(_indexed_words(old, doc_id))
-                writer.delete_by_term("id", doc_id)
-                changes.deleted += 1
-        if changes.added or changes.updated or changes.deleted or base is None:
-            on_writing()
-            writer.commit()
-        else:
-            writer.cancel()
-    save_hashes(generation, {doc_id: digest for doc_id, (digest, _) in hashes.items()})
+        _write_differences(writer, base, change_set, title_weight, workers, vocabulary)
+    save_hashes(generation, change_set.digests())
     vocabulary.save(generation)
     return changes
+
+
+def _write_differences(
+    writer: Writer,
+    base: Path | None,
+    change_set: ChangeSet,
+    title_weight: float,
+    workers: int,
+    vocabulary: VocabularyBuilder,
+) -> None:
+    """Add new documents, replace changed ones and delete vanished ones with one writer."""
+    changes = change_set.changes
+    with _old_documents(base) as old, _cancelled_on_error(writer):
+        for (doc, before), postings in in_order(
+            change_set, lambda item: item[0], title_weight, workers
+        ):
+            fields = analysed_fields(document_fields(doc, title_weight), postings)
+            _write_one(writer, doc.id, fields, postings[1], before, old, vocabulary, changes)
+        if not change_set.hashes:
+            raise CorpusError(EMPTY)
+        for doc_id in change_set.deleted:
+            vocabulary.remove_document(_indexed_words(old, doc_id))
+            writer.delete_by_term("id", doc_id)
+            changes.deleted += 1
+    if changes.added or changes.updated or changes.deleted or base is None:
+        change_set.events.writing()
+        writer.commit()
+    else:
+        writer.cancel()
 
 
 def _write_one(

@@ -7,32 +7,17 @@ the last one as a prefix. Plain data out, cheap enough for every keystroke.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from whoosh import query as wq
 
-from .analysis import Word, fold, split_words
-from .lexicon import MIN_PREFIX
-from .matching import compile_query
-from .store import ServedIndex
-from .syntax import Clause, ParsedQuery
+from search.analysis import Word, fold, split_words
+from search.engines.whoosh.reading.matching import compile_query
+from search.engines.whoosh.reading.store import ServedIndex
+from search.lexicon import MIN_PREFIX
+from search.models import Suggestions, TitleSuggestion
+from search.syntax import Clause, ParsedQuery
 
 MIN_LETTERS = 2
 MAX_WORDS = 8
-
-
-@dataclass(frozen=True)
-class TitleSuggestion:
-    id: str
-    title: str
-    date: str | None
-
-
-@dataclass(frozen=True)
-class Suggestions:
-    query: str
-    words: list[str] = field(default_factory=list)
-    titles: list[TitleSuggestion] = field(default_factory=list)
 
 
 def suggest(index: ServedIndex, typed: str, limit: int = 5) -> Suggestions:

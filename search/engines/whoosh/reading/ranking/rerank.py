@@ -19,11 +19,11 @@ from dataclasses import dataclass, field
 
 from whoosh.searching import Searcher
 
-from .analysis import exact_form, section_of
-from .matching import CompiledQuery
-from .postings import PostingLists
-from .proximity import proximity_score
-from .schema import SEARCH_FIELD
+from search.analysis import exact_form, section_of
+from search.engines.whoosh.codec.postings import PostingLists
+from search.engines.whoosh.reading.matching import CompiledQuery
+from search.engines.whoosh.reading.ranking.proximity import proximity_score
+from search.engines.whoosh.schema import SEARCH_FIELD
 
 Ranked = list[tuple[int, int, float]]  # (tier, docnum, score); tier 0 holds every wanted word
 Stored = Callable[[int], Mapping[str, object]]  # a document's stored fields by number
@@ -56,7 +56,7 @@ def rerank(
     found = read_matches(postings, compiled.terms, [doc for _, doc, _ in top])
     idf = [searcher.idf(SEARCH_FIELD, term) for term in compiled.terms]
     average = searcher.avg_field_length(SEARCH_FIELD) or 1.0
-    k1, b = getattr(searcher.weighting, "K1", 1.2), getattr(searcher.weighting, "B", 0.75)
+    k1, b = searcher.weighting.K1, searcher.weighting.B  # the store's Bm25 (settings)
     exact = frozenset(compiled.exact_terms)
     lengths = postings.lengths(SEARCH_FIELD)  # read once per generation for the first stage
     reordered = []

@@ -8,20 +8,14 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping
-from dataclasses import dataclass
 
 import numpy as np
 
-from .columns import Column
+from search.engines.whoosh.reading.columns import Column
+from search.models import FacetValue
 
 FACETS = ("year", "type", "source")
 MAX_VALUES = 20  # values listed per facet, the most frequent ones
-
-
-@dataclass(frozen=True)
-class FacetValue:
-    value: str
-    count: int
 
 
 def count_facets(columns: Mapping[str, Column], docnums: np.ndarray) -> dict[str, list[FacetValue]]:

@@ -18,11 +18,10 @@ from typing import Any
 
 from whoosh.fields import ID, STORED, TEXT, Schema
 
-from .analysis import FrenchAnalyzer
+from search.analysis import FrenchAnalyzer
 
 SCHEMA_VERSION = 5  # raise when fields or analysis change: another version is rebuilt in full
 SEARCH_FIELD = "text"
-TITLE_WEIGHT = 3.0  # default weight of a title word against a body word (the title_weight setting)
 
 PostingItem = tuple[bytes, int, float, bytes]  # term, frequency, weight, encoded value
 

@@ -3,8 +3,7 @@
 Dates are given as ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``; ``from`` means the first day of the
 period given and ``to`` its last day (``to=2024-02`` ends on 29 February 2024). Types and
 sources are matched without regard to accents, case or apostrophes (``communique`` finds
-``communiqué``). A filter becomes the set of document numbers it allows, computed once per
-request.
+``communiqué``). An engine turns them into the set of documents they allow.
 """
 
 from __future__ import annotations
@@ -14,11 +13,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from whoosh import query as wq
-from whoosh.searching import Searcher
-
-from .analysis import fold
-from .errors import BadRequest
+from search.errors import BadRequest
 
 _PERIOD = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?")
 
@@ -69,27 +64,3 @@ def period_bound(text: str, name: str, last: bool) -> str:
         return dt.date(year, month, day).isoformat()
     except ValueError:
         raise BadRequest(f"« {name} » n’est pas une date qui existe (reçu « {text} »)") from None
-
-
-def allowed_documents(searcher: Searcher, filters: Filters) -> set[int] | None:
-    """Document numbers the filters allow (``None``: no filter, everything allowed)."""
-    if not filters.active:
-        return None
-    parts: list[wq.Query] = []
-    if filters.date_from or filters.date_to:
-        parts.append(wq.TermRange("date", filters.date_from, filters.date_to))
-    for field, wanted in (("type", filters.types), ("source", filters.sources)):
-        if wanted:
-            values = _indexed_values(searcher, field, wanted)
-            parts.append(wq.Or([wq.Term(field, v) for v in values]) if values else wq.NullQuery)
-    return set(searcher.docs_for_query(wq.And(parts) if len(parts) > 1 else parts[0]))
-
-
-def _indexed_values(searcher: Searcher, field: str, wanted: tuple[str, ...]) -> list[str]:
-    """The values of ``field`` in the index that equal a wanted one once folded."""
-    keys = {fold(value) for value in wanted}
-    return [value for value in searcher.lexicon(field) if fold(_text(value)) in keys]
-
-
-def _text(value: bytes | str) -> str:
-    return value.decode("utf-8") if isinstance(value, bytes) else value

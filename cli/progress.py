@@ -11,7 +11,7 @@ from typing import TextIO
 
 from tqdm import tqdm
 
-from .corpus import Problem
+from search.corpus import Problem
 
 MAX_SHOWN = 50
 PLAIN_EVERY_SECONDS = 5.0

@@ -15,15 +15,13 @@ from pathlib import Path
 
 import click
 
-from .config import load_settings
-from .corpus import corpus_files
-from .errors import SearchError
-from .filtering import Filters
-from .indexing import publish_copied
-from .indexing import reindex as run_reindex
-from .progress import Progress
-from .querying import SORTS, SearchOptions, SearchRequest, search
-from .store import IndexStore
+from cli.progress import Progress
+from search.config import load_settings
+from search.corpus import corpus_files
+from search.engines import open_engine
+from search.errors import SearchError
+from search.filters import Filters
+from search.models import SORTS, SearchRequest
 
 EXIT_CODES = {400: 2, 404: 3, 409: 75, 503: 69, 507: 74}
 
@@ -76,25 +74,13 @@ def reindex(
     sources = list(paths) or [Path(settings["corpus"])]
     if publish_name:
         with error_boundary():
-            report = publish_copied(settings["index_dir"], publish_name)
+            report = open_engine(settings).publish(publish_name)
         click.echo(report.summary())
         return
     with error_boundary():
         total = sum(path.stat().st_size for path in corpus_files(sources))
         with Progress(total) as progress:
-            report = run_reindex(
-                sources,
-                settings["index_dir"],
-                progress.read,
-                progress.problem,
-                title_weight=settings["title_weight"],
-                synonyms_file=settings["synonyms"],
-                full=full,
-                strict=strict,
-                on_document=progress.document,
-                on_writing=progress.writing,
-                workers=None if settings["index_workers"] < 0 else settings["index_workers"],
-            )
+            report = open_engine(settings).reindex(sources, progress, full, strict)
     for note in report.notes:
         click.echo(f"Note : {note}", err=True)
     if as_json:
@@ -141,10 +127,9 @@ def search_command(
     """Search the index for QUERY and print the ranked hits."""
     settings = load_settings({"index_dir": index_dir})
     with error_boundary():
-        store = IndexStore.from_settings(settings)
         filters = Filters.parse(date_from, date_to, types, sources)
         request = SearchRequest(query, page, per_page, filters, sort)
-        result = search(store.current(), request, SearchOptions.from_settings(settings))
+        result = open_engine(settings).search(request)
     if as_json:
         click.echo(json.dumps(asdict(result), ensure_ascii=False, indent=2))
         return

@@ -10,10 +10,10 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
-from .analysis import section_of
-from .highlight import Located
-from .postings import PostingLists
-from .schema import SEARCH_FIELD
+from search.analysis import section_of
+from search.engines.whoosh.codec.postings import PostingLists
+from search.engines.whoosh.schema import SEARCH_FIELD
+from search.highlight import Located
 
 BODY = 1  # section of the body in the text field (the title is 0)
 

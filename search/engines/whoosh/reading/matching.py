@@ -22,9 +22,9 @@ from itertools import pairwise
 
 from whoosh import query as wq
 
-from .analysis import Term, analyze, exact_terms_of, normalize
-from .schema import SEARCH_FIELD
-from .syntax import Clause, ParsedQuery
+from search.analysis import Term, analyze, exact_terms_of, normalize
+from search.engines.whoosh.schema import SEARCH_FIELD
+from search.syntax import Clause, ParsedQuery
 
 NEAR_WORD_BOOST = 0.5  # a word found by typo tolerance, against the word typed
 

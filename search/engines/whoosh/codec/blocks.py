@@ -18,7 +18,7 @@ from typing import Any
 
 from whoosh.fields import Schema
 
-from .pooling import Key, PooledTerm
+from search.engines.whoosh.codec.pool import Key, PooledTerm
 
 Lengths = Callable[[str], Sequence[int]]  # a field's length in each document, by number
 

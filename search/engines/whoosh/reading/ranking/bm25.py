@@ -9,9 +9,15 @@ almost nothing, which matters for whole questions. Each field is scored on its o
 from __future__ import annotations
 
 from math import log
+from typing import Any
 
 from whoosh.scoring import BM25F
 from whoosh.searching import Searcher
+
+
+def bm25(settings: dict[str, Any]) -> Bm25:
+    """The weighting model with the settings' ``bm25_b`` and ``bm25_k1``."""
+    return Bm25(B=settings["bm25_b"], K1=settings["bm25_k1"])
 
 
 class Bm25(BM25F):

@@ -5,22 +5,15 @@ they span at most two years. Each bar carries the period filter that shows only 
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
 
 import numpy as np
 
-from .columns import Column
+from search.engines.whoosh.reading.columns import Column
+from search.models import Bar
 
 MONTHS = ("janv.", "févr.", "mars", "avr.", "mai", "juin",
           "juil.", "août", "sept.", "oct.", "nov.", "déc.")  # fmt: skip
 MONTHLY_UP_TO_YEARS = 2
-
-
-@dataclass(frozen=True)
-class Bar:
-    label: str  # "2024" or "févr. 2024"
-    period: str  # the from/to value selecting it: "2024" or "2024-02"
-    count: int
 
 
 def timeline(months_of: Column, docnums: np.ndarray) -> list[Bar]:

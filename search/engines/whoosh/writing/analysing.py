@@ -23,12 +23,12 @@ from typing import Any, TypeVar
 from whoosh.fields import Schema
 from whoosh.formats import Characters, Format
 
-from .analysis import WeightedText
-from .analysis.analyzer import SECTION_SPAN, term_table
-from .corpus import Document
-from .corpus.model import first_words
-from .schema import Analysed, PostingItem, build_schema
-from .workers import Worker, running
+from search.analysis import WeightedText
+from search.analysis.analyzer import SECTION_SPAN, term_table
+from search.corpus import Document
+from search.corpus.model import first_words
+from search.engines.whoosh.schema import Analysed, PostingItem, build_schema
+from search.engines.whoosh.writing.workers import Worker, running
 
 T = TypeVar("T")
 CHUNK = 32  # documents sent to a worker at once

@@ -12,7 +12,6 @@ import logging
 import os
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -21,34 +20,20 @@ from whoosh import index as whoosh_index
 from whoosh.scoring import WeightingModel
 from whoosh.searching import Searcher
 
-from . import synonyms
-from .columns import Column
-from .errors import IndexUnavailable
-from .generations import POINTER, read_manifest, served_generation
-from .postings import PostingLists
-from .schema import SCHEMA_VERSION
-from .scoring import Bm25
-from .vocabulary import Vocabulary
+from search import synonyms
+from search.config import defaults
+from search.engines.whoosh.codec.postings import PostingLists
+from search.engines.whoosh.generations import POINTER, read_manifest, served_generation
+from search.engines.whoosh.reading.columns import Column
+from search.engines.whoosh.reading.ranking.bm25 import bm25
+from search.engines.whoosh.schema import SCHEMA_VERSION
+from search.errors import IndexUnavailable
+from search.models import Health
+from search.vocabulary import Vocabulary
 
 LOG = logging.getLogger(__name__)
 COLUMNS = ("year", "type", "source", "date")
 CACHED_DOCUMENTS = 2_000  # stored fields kept: the reranked candidates, then the page's hits
-
-
-@dataclass(frozen=True)
-class IndexInfo:
-    """What the served index is: for the home page and the health endpoint."""
-
-    generation: str
-    documents: int
-    built_at: str | None
-    index_format: int | None  # the schema version it was built with
-
-    @property
-    def reindex_needed(self) -> bool:
-        """Built by another version of the index format: queries are analysed by this
-        version's rules, so some words may not match until ``reindex`` rebuilds it."""
-        return self.index_format != SCHEMA_VERSION
 
 
 class ServedIndex:
@@ -58,8 +43,14 @@ class ServedIndex:
         self.folder = folder
         self.searcher = searcher
         manifest = read_manifest(folder)
-        self.info = IndexInfo(
-            folder.name, searcher.doc_count(), manifest.get("built_at"), manifest.get("schema")
+        self.title_weight: float = manifest.get("title_weight", defaults()["title_weight"])
+        self.info = Health(
+            engine="whoosh",
+            generation=folder.name,
+            documents=searcher.doc_count(),
+            built_at=manifest.get("built_at"),
+            index_format=manifest.get("schema"),
+            reindex_needed=manifest.get("schema") != SCHEMA_VERSION,
         )
         if self.info.reindex_needed:
             LOG.warning(
@@ -119,14 +110,14 @@ class IndexStore:
 
     def __init__(self, index_dir: str | Path, weighting: WeightingModel | None = None) -> None:
         self.index_dir = Path(index_dir)
-        self.weighting = weighting or Bm25()
+        self.weighting = weighting or bm25(defaults())
         self._lock = threading.Lock()
         self._stamp: tuple[int, int] | None = None
         self._served: ServedIndex | None = None
 
     @classmethod
     def from_settings(cls, settings: dict[str, Any]) -> IndexStore:
-        return cls(settings["index_dir"], Bm25(B=settings["bm25_b"], K1=settings["bm25_k1"]))
+        return cls(settings["index_dir"], bm25(settings))
 
     def current(self) -> ServedIndex:
         """The currently served generation (``IndexUnavailable`` if there is none)."""
@@ -140,7 +131,7 @@ class IndexStore:
     def searcher(self) -> Searcher:
         return self.current().searcher
 
-    def info(self) -> IndexInfo:
+    def info(self) -> Health:
         return self.current().info
 
     def close(self) -> None:

@@ -28,12 +28,12 @@ from typing import Any
 from whoosh import index as whoosh_index
 from whoosh.writing import SegmentWriter
 
-from .analysing import AHEAD, CHUNK, analyse, analysed_fields
-from .blocks import write_postings
-from .corpus import Document
-from .pooling import TermPool
-from .vocabulary import VocabularyBuilder
-from .workers import Worker, running
+from search.corpus import Document
+from search.engines.whoosh.codec.blocks import write_postings
+from search.engines.whoosh.codec.pool import TermPool
+from search.engines.whoosh.writing.analysing import AHEAD, CHUNK, analyse, analysed_fields
+from search.engines.whoosh.writing.workers import Worker, running
+from search.vocabulary import VocabularyBuilder
 
 # Of every MAIN_PARTS + WORKER_PARTS × workers chunks, the reindex process writes MAIN_PARTS,
 # each worker WORKER_PARTS. The reindex process also reads the corpus and saves the vocabulary

@@ -18,7 +18,7 @@ def proximity_score(
     occurrences: Sequence[tuple[int, int]],
     weights: Sequence[float],
     length_norm: float,
-    k1: float = 1.2,
+    k1: float,
 ) -> float:
     """Score of one document from its ``(position, term index)`` occurrences.
 

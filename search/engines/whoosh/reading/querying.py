@@ -17,117 +17,38 @@ Everything returned is plain data.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
-from .accumulating import Accumulated, accumulate
-from .analysis import terms_of
-from .deadline import Deadline
-from .errors import BadRequest
-from .facets import FacetValue, count_facets
-from .filtering import Filters, allowed_documents
-from .highlight import Located, snippet_of_spans, spans_of
-from .lexicon import did_you_mean, near_words, prefix_words
-from .marking import body_words
-from .matching import CompiledQuery, compile_query
-from .ranking import by_date, by_relevance, newest_first_among_equals
-from .reranking import rerank
-from .store import ServedIndex
-from .syntax import Clause, ParsedQuery, parse
-from .timeline import Bar, timeline
-from .vocabulary import Vocabulary
+from search.analysis import terms_of
+from search.deadline import Deadline
+from search.engines.whoosh.reading.facets import count_facets
+from search.engines.whoosh.reading.filtering import allowed_documents
+from search.engines.whoosh.reading.marking import body_words
+from search.engines.whoosh.reading.matching import CompiledQuery, compile_query
+from search.engines.whoosh.reading.ranking.first_stage import Accumulated, accumulate
+from search.engines.whoosh.reading.ranking.order import (
+    by_date,
+    by_relevance,
+    newest_first_among_equals,
+)
+from search.engines.whoosh.reading.ranking.rerank import rerank
+from search.engines.whoosh.reading.store import ServedIndex
+from search.engines.whoosh.reading.timeline import timeline
+from search.errors import BadRequest
+from search.highlight import Located, snippet_of_spans, spans_of
+from search.lexicon import did_you_mean, near_words, prefix_words
+from search.models import Hit, Page, SearchOptions, SearchRequest, check_request
+from search.syntax import Clause, ParsedQuery, parse
+from search.vocabulary import Vocabulary
 
-SORTS = ("relevance", "date", "date_asc")
 MAX_MARKED_QUERY = 500
-
-
-@dataclass(frozen=True)
-class SearchRequest:
-    q: str
-    page: int = 1
-    per_page: int = 10
-    filters: Filters = field(default_factory=Filters)
-    sort: str = "relevance"
-
-
-@dataclass(frozen=True)
-class SearchOptions:
-    """Bounds a request must respect and ranking choices (from the settings table)."""
-
-    max_per_page: int = 100
-    max_result_window: int = 10_000
-    max_query_chars: int = 500
-    max_expansions: int = 512
-    max_terms: int = 64
-    time_limit: float = 2.0
-    all_words_first_up_to: int = 3
-    proximity_weight: float = 1.0
-    exact_weight: float = 0.5
-    rerank_depth: int = 30  # 20 to 100 measured alike on PIAF and SPF, 10 slightly worse
-    typo_below: int = 5
-    snippet_chars: int = 220
-    snippet_fragments: int = 2
-
-    @classmethod
-    def from_settings(cls, settings: dict[str, Any]) -> SearchOptions:
-        return cls(**{name: settings[name] for name in cls.__dataclass_fields__})
-
-
-@dataclass(frozen=True)
-class Hit:
-    id: str
-    title: str
-    date: str | None
-    url: str | None
-    type: str | None
-    source: str | None
-    score: float | None  # None when sorted by date
-    snippet: str  # HTML: escaped text with <mark> around matched words
-
-
-@dataclass(frozen=True)
-class Page:
-    query: str
-    total: int
-    page: int
-    per_page: int
-    hits: list[Hit] = field(default_factory=list)
-    facets: dict[str, list[FacetValue]] = field(default_factory=dict)
-    timeline: list[Bar] = field(default_factory=list)  # matches per year or month
-    suggestion: str | None = None  # the query with doubtful words corrected
-    corrected: bool = False  # typo tolerance added close words
-    partial: bool = False  # the time limit stopped the search: counts and hits are incomplete
-    sort: str = "relevance"
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
-
-
-def check_request(request: SearchRequest, options: SearchOptions) -> None:
-    """Raise ``BadRequest`` with a message a person can act on when a bound is crossed."""
-    if len(request.q) > options.max_query_chars:
-        raise BadRequest(
-            f"requête trop longue ({len(request.q)} caractères ; {options.max_query_chars} au plus)"
-        )
-    if request.page < 1:
-        raise BadRequest("« page » doit être un entier supérieur ou égal à 1")
-    if not 1 <= request.per_page <= options.max_per_page:
-        raise BadRequest(f"« per_page » doit être compris entre 1 et {options.max_per_page}")
-    if request.page * request.per_page > options.max_result_window:
-        raise BadRequest(
-            f"page trop lointaine : seuls les {options.max_result_window} premiers résultats "
-            "sont accessibles ; affinez la requête"
-        )
-    if request.sort not in SORTS:
-        raise BadRequest(f"« sort » doit valoir {', '.join(SORTS)} (reçu « {request.sort[:40]} »)")
 
 
 def search(
     index: ServedIndex, request: SearchRequest, options: SearchOptions | None = None
 ) -> Page:
     """Run ``request`` on the served index and return the asked page."""
-    options = options or SearchOptions()
+    options = options or SearchOptions.defaults()
     check_request(request, options)
     deadline = Deadline(options.time_limit)
     searcher, vocabulary = index.searcher, index.vocabulary
@@ -172,11 +93,13 @@ def search(
     )
 
 
-def highlighting(index: ServedIndex, q: str) -> tuple[frozenset[str], tuple[Any, ...]]:
+def highlighting(
+    index: ServedIndex, q: str, options: SearchOptions
+) -> tuple[frozenset[str], tuple[Any, ...]]:
     """The terms and phrases ``q`` marks in a text (nothing when ``q`` cannot be searched)."""
 
     def prefixes(clause: Clause) -> list[str]:
-        return prefix_words(index.vocabulary, clause, SearchOptions.max_expansions)
+        return prefix_words(index.vocabulary, clause, options.max_expansions)
 
     try:
         compiled = compile_query(index.thesaurus.expand(parse(q[:MAX_MARKED_QUERY])), prefixes)

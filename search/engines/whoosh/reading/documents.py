@@ -9,43 +9,20 @@ the document itself is left out.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from typing import Any
 
 from whoosh import query as wq
 
-from .analysis import WeightedText
-from .errors import NotFound
-from .highlight import highlight_all
-from .schema import SEARCH_FIELD, TITLE_WEIGHT
-from .store import ServedIndex
+from search.analysis import WeightedText
+from search.engines.whoosh.reading.store import ServedIndex
+from search.engines.whoosh.schema import SEARCH_FIELD
+from search.errors import NotFound
+from search.highlight import highlight_all
+from search.models import DocumentView, Similar
 
 KEY_TERMS = 12
 COMMON_SHARE = 5  # a word in more than a fifth of the documents says little about one
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
-
-
-@dataclass(frozen=True)
-class DocumentView:
-    id: str
-    title: str
-    body: str
-    date: str | None = None
-    url: str | None = None
-    type: str | None = None
-    source: str | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
-    path: str = ""
-
-
-@dataclass(frozen=True)
-class Similar:
-    id: str
-    title: str
-    date: str | None
-    type: str | None
-    source: str | None
-    score: float
 
 
 def get_document(index: ServedIndex, doc_id: str) -> DocumentView:
@@ -77,7 +54,7 @@ def similar_documents(index: ServedIndex, doc_id: str, limit: int = 5) -> list[S
     searcher = index.searcher
     docnum = _docnum(index, doc_id)
     stored = index.stored(docnum)
-    text = WeightedText(((stored["title"], TITLE_WEIGHT), (stored["body"], 1.0)))
+    text = WeightedText(((stored["title"], index.title_weight), (stored["body"], 1.0)))
     candidates = searcher.key_terms_from_text(SEARCH_FIELD, text, numterms=3 * KEY_TERMS)
     common = max(3, searcher.doc_count() // COMMON_SHARE)
     key_terms = [

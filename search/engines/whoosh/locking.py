@@ -13,7 +13,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO
 
-from .errors import IndexBusy
+from search.errors import IndexBusy
 
 LOCK_FILE = "reindex.lock"
 

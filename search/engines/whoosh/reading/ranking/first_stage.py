@@ -21,9 +21,9 @@ from whoosh import query as wq
 from whoosh.scoring import BM25FScorer
 from whoosh.searching import Searcher
 
-from .deadline import CHECK_EVERY, Deadline
-from .matching import CompiledQuery
-from .postings import PostingLists
+from search.deadline import CHECK_EVERY, Deadline
+from search.engines.whoosh.codec.postings import PostingLists
+from search.engines.whoosh.reading.matching import CompiledQuery
 
 
 @dataclass(frozen=True)

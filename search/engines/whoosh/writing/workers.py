@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterator
 from multiprocessing.connection import Connection, wait
 from typing import Any
 
-from .errors import IndexWriteError
+from search.errors import IndexWriteError
 
 PR_SET_PDEATHSIG = 1
 

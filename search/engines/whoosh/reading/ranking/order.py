@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from .accumulating import Accumulated
-from .columns import Column
-from .reranking import Ranked
+from search.engines.whoosh.reading.columns import Column
+from search.engines.whoosh.reading.ranking.first_stage import Accumulated
+from search.engines.whoosh.reading.ranking.rerank import Ranked
 
 
 def by_relevance(found: Accumulated, limit: int, all_words_first_up_to: int) -> Ranked:
