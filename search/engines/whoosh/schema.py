@@ -13,6 +13,7 @@ and ``source`` are exact values kept in columns for filters, facets and sorting.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from typing import Any
 
@@ -20,7 +21,10 @@ from whoosh.fields import ID, STORED, TEXT, Schema
 
 from search.analysis import FrenchAnalyzer
 
-SCHEMA_VERSION = 5  # raise when fields or analysis change: another version is rebuilt in full
+SCHEMA_VERSION = 6  # raise when fields or analysis change: another version is rebuilt in full
+# Indexes of formats up to 5 pickled this module's classes as ``search.schema``: still served
+# (with ``reindex_needed``) until the next reindex rebuilds them.
+sys.modules.setdefault("search.schema", sys.modules[__name__])
 SEARCH_FIELD = "text"
 
 PostingItem = tuple[bytes, int, float, bytes]  # term, frequency, weight, encoded value

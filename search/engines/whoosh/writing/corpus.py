@@ -28,6 +28,7 @@ from whoosh.writing import IndexWriter
 from search.analysis.analyzer import raw_terms
 from search.corpus import Document
 from search.corpus.model import display_title
+from search.engines.whoosh.codec.segments import Writer, is_segment_file
 from search.engines.whoosh.schema import build_schema
 from search.engines.whoosh.writing.analysing import (
     analysed_fields,
@@ -35,7 +36,7 @@ from search.engines.whoosh.writing.analysing import (
     searched_text,
     workers_for,
 )
-from search.engines.whoosh.writing.segments import Writer, write_segments
+from search.engines.whoosh.writing.segments import write_segments
 from search.errors import CorpusError
 from search.indexing import EMPTY, Changes, ChangeSet, ReindexEvents
 from search.vocabulary import VocabularyBuilder
@@ -193,7 +194,7 @@ def link_generation(base: Path, generation: Path) -> None:
     (never modified once written), copies for everything else (tables of contents, lock)."""
     for source in base.iterdir():
         target = generation / source.name
-        if _is_segment_file(source.name):
+        if is_segment_file(source.name):
             try:
                 os.link(source, target)
                 continue
@@ -201,10 +202,6 @@ def link_generation(base: Path, generation: Path) -> None:
                 pass  # another file system, or no hard links: copy instead
         if source.is_file():
             shutil.copy2(source, target)
-
-
-def _is_segment_file(name: str) -> bool:
-    return name.startswith("MAIN_") and name != "MAIN_WRITELOCK" and not name.endswith(".toc")
 
 
 def load_hashes(folder: Path) -> dict[str, str]:

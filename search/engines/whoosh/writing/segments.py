@@ -11,14 +11,12 @@ posting list per segment and term).
 
 Workers open the generation without taking Whoosh's write lock (the reindex process holds it,
 as Whoosh's ``MpWriter`` does for its sub-writers), are started with ``spawn`` and die with the
-reindex process. This leans on the segment-writer steps of Whoosh-Reloaded 2.7.5 (the pinned
-version) that ``MpWriter`` also uses: ``_finalize_segment``, ``_commit_toc`` and ``_finish``.
-``Writer``, the segment writer every reindex uses, lives here too.
+reindex process. The segment-writer steps this needs (those ``MpWriter`` uses) are in
+``codec.segments``.
 """
 
 from __future__ import annotations
 
-import functools
 from collections import Counter, deque
 from collections.abc import Callable, Iterable
 from itertools import islice
@@ -29,8 +27,7 @@ from whoosh import index as whoosh_index
 from whoosh.writing import SegmentWriter
 
 from search.corpus import Document
-from search.engines.whoosh.codec.blocks import write_postings
-from search.engines.whoosh.codec.pool import TermPool
+from search.engines.whoosh.codec.segments import Writer, commit_segments, finish_segment
 from search.engines.whoosh.writing.analysing import AHEAD, CHUNK, analyse, analysed_fields
 from search.engines.whoosh.writing.workers import Worker, running
 from search.vocabulary import VocabularyBuilder
@@ -41,43 +38,6 @@ from search.vocabulary import VocabularyBuilder
 # full 34k builds with one worker, 3/5 here 76.9 s, 1/2 70.1 and 72.6 s. (With Whoosh's pool,
 # on 10k articles: 3/5 30.5 s, 1/2 36-40 s, 2/5 38 s, 1/3 42 s.)
 MAIN_PARTS, WORKER_PARTS = 1, 1
-
-
-class Writer(SegmentWriter):
-    """Whoosh's segment writer with its postings pooled in a log grouped by term
-    (``pooling.TermPool``) and written a block at a time (``blocks``), each field's document
-    lengths read once: Whoosh's block writer asks for the length of each posting's document,
-    one column read each. Every reindex writes with it, full or incremental."""
-
-    def __init__(self, ix: Any, limitmb: float = 128, **kwargs: Any) -> None:
-        super().__init__(ix, limitmb=limitmb, **kwargs)
-        self.pool = TermPool(self._tempstorage, self.newsegment, limitmb=limitmb)
-
-    def cancel(self) -> None:
-        """Whoosh's cancel, and the files of the segment it had started removed: Whoosh leaves
-        them in the generation (three small files per reindex that changed nothing)."""
-        super().cancel()
-        for name in self.newsegment.list_files(self.storage):
-            self.storage.delete_file(name)
-
-    def _flush_segment(self) -> None:
-        self.perdocwriter.close()
-        reader = self.per_document_reader() if self.codec.length_stats else None
-        lengths = _field_lengths(reader) if reader is not None else None
-        write_postings(self.fieldwriter, self.schema, lengths, self.pool.iter_terms())
-        self.fieldwriter.close()
-        if reader is not None:
-            reader.close()
-
-
-def _field_lengths(reader: Any) -> Callable[[str], list[int]]:
-    """A field's length in every document of ``reader``, read the first time it is asked."""
-
-    @functools.cache
-    def lengths(fieldname: str) -> list[int]:
-        return [reader.doc_field_length(d, fieldname, 0) for d in range(reader.doc_count_all())]
-
-    return lengths
 
 
 def write_segments(
@@ -101,14 +61,13 @@ def write_segments(
         on_writing()
         for worker in pool:
             worker.send(_finish_writer)
-        segments = [writer._finalize_segment()] if writer._added else []
+        segments = [finished] if (finished := finish_segment(writer)) else []
         for worker in pool:
             segment, words = worker.receive()
             vocabulary.merge(words)
             if segment is not None:
                 segments.append(segment)
-    writer._commit_toc(segments)
-    writer._finish()
+    commit_segments(writer, segments)
     return written
 
 
@@ -181,8 +140,8 @@ def _add_chunk(docs: list[Document]) -> None:
 
 def _finish_writer() -> tuple[Any, Counter[str]]:
     """Write this worker's segment: its description, and the words its documents hold.
-    (Not ``_finish``: it would remove the temporary folder all the writers share, which the
+    (Not ``commit_segments``: it would remove the temporary folder all the writers share, which the
     reindex process's writer removes when it is done.)"""
     writer: SegmentWriter = _worker["writer"]
-    segment = writer._finalize_segment() if writer._added else None
+    segment = finish_segment(writer)
     return segment, _worker["vocabulary"].counts()
