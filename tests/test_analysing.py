@@ -15,10 +15,12 @@ import pytest
 from whoosh import index as whoosh_index
 from whoosh.writing import SegmentWriter
 
+from search.analysis import WeightedText
+from search.analysis.analyzer import raw_terms
 from search.engines.whoosh.generations import served_generation
 from search.engines.whoosh.indexing import reindex
 from search.engines.whoosh.schema import build_schema
-from search.engines.whoosh.writing.analysing import analyse, searched_text, workers_for
+from search.engines.whoosh.writing.analysing import analyse, searched_sections, workers_for
 from search.indexing import ReindexOptions
 from search.vocabulary import WORDS_FILE
 from tests.conftest import ROOT
@@ -103,9 +105,14 @@ def test_postings_are_those_whooshs_fields_give() -> None:
     ] + [(doc["title"], doc["body"]) for doc in synthetic(30)]
     for title, body in documents:
         text_items, words, title_items = analyse(title, body, 3.0)
-        text = searched_text(title, body, 3.0)
-        assert text_items == list(schema["text"].index(text))
-        assert words == text.words and words  # the analyzer fills them in as it reads
+        sections = searched_sections(title, body, 3.0)
+        assert text_items == list(schema["text"].index(WeightedText(sections)))
+        assert words == [
+            section[start:end]
+            for section, _ in sections
+            for *_, start, end, _ in raw_terms(section)
+        ]
+        assert words
         assert title_items == (list(schema["title"].index(title)) if title else [])
 
 

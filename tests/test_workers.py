@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from search.engines.whoosh.writing.workers import Worker, WorkerDied, running
+from search.engines.whoosh.writing.workers import Worker, WorkerDied, round_robin, running
 from search.errors import IndexWriteError
 
 
@@ -69,3 +69,12 @@ def test_sending_to_a_dead_worker_is_reported() -> None:
         worker.send(double, 1)
         worker.receive()
     worker.stop()
+
+
+def test_round_robin_keeps_its_share_here_and_deals_the_rest_in_turn() -> None:
+    assert list(round_robin(range(7), "ab", 1)) == [
+        ([0], None), ([1], "a"), ([2], "b"), ([3], None), ([4], "a"), ([5], "b"), ([6], None)
+    ]  # fmt: skip
+    assert [(len(chunk), w) for chunk, w in round_robin(range(9), "ab", 2, here=2)] == [
+        (2, None), (2, None), (2, "a"), (2, "b"), (1, None)
+    ]  # fmt: skip

@@ -96,12 +96,10 @@ class WeightedText(str):
     """
 
     sections: tuple[tuple[str, float], ...]
-    words: list[str]  # the written words the analyzer indexed (for the vocabulary)
 
     def __new__(cls, sections: Sequence[tuple[str, float]]) -> WeightedText:
         made = super().__new__(cls, "\n\n".join(text for text, _ in sections))
         made.sections = tuple(sections)
-        made.words = []
         return made
 
     def __reduce__(self) -> tuple[type, tuple[tuple[tuple[str, float], ...]]]:
@@ -131,7 +129,6 @@ class FrenchAnalyzer(Analyzer):
     ) -> Iterator[Token]:
         token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
         sections = getattr(value, "sections", None)
-        words: list[str] | None = getattr(value, "words", None)
         if sections is None:
             sections, base_pos, base_char = ((value, 1.0),), start_pos, start_char
         else:
@@ -139,8 +136,6 @@ class FrenchAnalyzer(Analyzer):
         for number, (section, weight) in enumerate(sections):
             offset = base_pos + number * SECTION_SPAN
             for text, pos, start, end, _whole in raw_terms(section):
-                if words is not None:
-                    words.append(section[start:end])
                 token.text = text
                 token.boost = weight
                 token.stopped = False

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, NamedTuple
 
 from whoosh.fields import ID, STORED, TEXT, Schema
 
@@ -30,17 +30,12 @@ SEARCH_FIELD = "text"
 PostingItem = tuple[bytes, int, float, bytes]  # term, frequency, weight, encoded value
 
 
-class Analysed(str):
+class Analysed(NamedTuple):
     """A field value whose postings were computed beforehand (in another process, see
-    ``analysing``); still the text itself, so any other use of the value sees the text."""
+    ``analysing``): ``AnalysedText`` indexes them as they are. (A stored field's value is given
+    apart, as Whoosh's ``_stored_<field>``.)"""
 
     postings: list[PostingItem]
-
-    @classmethod
-    def of(cls, text: str, postings: list[PostingItem]) -> Analysed:
-        made = cls(text)
-        made.postings = postings
-        return made
 
 
 class AnalysedText(TEXT):

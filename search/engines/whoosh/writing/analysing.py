@@ -17,40 +17,47 @@ import functools
 import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from itertools import compress, islice
-from typing import Any, TypeVar
+from itertools import compress
+from typing import Any, NamedTuple, TypeVar
 
 from whoosh.fields import Schema
 from whoosh.formats import Characters, Format
 
-from search.analysis import WeightedText
 from search.analysis.analyzer import SECTION_SPAN, term_table
 from search.corpus import Document
 from search.corpus.model import first_words
 from search.engines.whoosh.schema import Analysed, PostingItem, build_schema
-from search.engines.whoosh.writing.workers import Worker, running
+from search.engines.whoosh.writing.workers import Worker, round_robin, running
 
 T = TypeVar("T")
 CHUNK = 32  # documents sent to a worker at once
 AHEAD = 4  # chunks in flight per worker (bounds the memory of a reindex)
 PARALLEL_FROM_BYTES = 4_000_000  # smaller corpora are analysed in the reindex process
 
-Postings = tuple[list[PostingItem], list[str], list[PostingItem]]  # text, its words, title
+Sections = tuple[tuple[str, float], ...]  # (text, weight) of a field's parts
 
 
-def searched_text(title: str, body: str, title_weight: float) -> WeightedText:
+class AnalysedDocument(NamedTuple):
+    """One document analysed: what the writer indexes and what the vocabulary counts."""
+
+    text: list[PostingItem]  # postings of the ``text`` field (title weighted, then body)
+    words: list[str]  # the written words indexed, for the vocabulary
+    title: list[PostingItem]  # postings of the ``title`` field
+
+
+def searched_sections(title: str, body: str, title_weight: float) -> Sections:
     """The ``text`` field of a document: its title weighing ``title_weight``, then its body.
     Without a title, the first words of the body (the title shown) rank as one."""
-    return WeightedText(((title or first_words(body), title_weight), (body, 1.0)))
+    return ((title or first_words(body), title_weight), (body, 1.0))
 
 
-def analyse(title: str, body: str, title_weight: float) -> Postings:
+def analyse(title: str, body: str, title_weight: float) -> AnalysedDocument:
     """The postings of the ``text`` and ``title`` fields of one document, and its words."""
-    schema = _schema()
-    text = searched_text(title, body, title_weight)
-    text_items = field_postings(schema["text"].format, text.sections, text.words)
+    schema, words = _schema(), list[str]()
+    sections = searched_sections(title, body, title_weight)
+    text_items = field_postings(schema["text"].format, sections, words)
     title_items = field_postings(schema["title"].format, ((title, 1.0),)) if title else []
-    return text_items, text.words, title_items
+    return AnalysedDocument(text_items, words, title_items)
 
 
 def field_postings(
@@ -86,14 +93,9 @@ def field_postings(
     ]
 
 
-def analysed_fields(fields: dict[str, object], postings: Postings) -> dict[str, object]:
-    """``fields`` (see ``writing.document_fields``) with ``text`` and ``title`` pre-analysed."""
-    text_items, _, title_items = postings
-    return {
-        **fields,
-        "text": Analysed.of(str(fields["text"]), text_items),
-        "title": Analysed.of(str(fields["title"]), title_items),
-    }
+def analysed_fields(fields: dict[str, object], analysed: AnalysedDocument) -> dict[str, object]:
+    """``fields`` (see ``writing.corpus.document_fields``) with ``text`` and ``title``."""
+    return {**fields, "text": Analysed(analysed.text), "title": Analysed(analysed.title)}
 
 
 def workers_for(total_bytes: int) -> int:
@@ -105,7 +107,7 @@ def workers_for(total_bytes: int) -> int:
 
 def in_order(
     items: Iterable[T], document: Callable[[T], Document], title_weight: float, workers: int
-) -> Iterator[tuple[T, Postings]]:
+) -> Iterator[tuple[T, AnalysedDocument]]:
     """Each of ``items`` with the postings of its document, in the order given; ``workers``
     processes analyse beside this one (none: all here, one document at a time)."""
     if workers < 1:
@@ -114,16 +116,13 @@ def in_order(
             yield item, analyse(doc.title or "", doc.body, title_weight)
         return
     pending: deque[tuple[list[T], list[tuple[str, str]], Worker | None]] = deque()
-    source = iter(items)
-    sent = 0
     with running([Worker() for _ in range(workers)]) as pool:
+        chunks = round_robin(items, pool, CHUNK)  # one in workers + 1 is analysed here
         while True:
-            while len(pending) < (workers + 1) * AHEAD and (chunk := list(islice(source, CHUNK))):
+            while len(pending) < (workers + 1) * AHEAD and (turn := next(chunks, None)):
+                chunk, worker = turn
                 texts = [(d.title or "", d.body) for d in map(document, chunk)]
-                turn, sent = sent % (workers + 1), sent + 1
-                worker = None  # every (workers + 1)th chunk is analysed here, when its turn comes
-                if turn:
-                    worker = pool[turn - 1]
+                if worker is not None:
                     worker.send(_analyse_chunk, texts, title_weight)
                 pending.append((chunk, texts, worker))
             if not pending:
@@ -133,7 +132,7 @@ def in_order(
             yield from zip(chunk, analysed, strict=True)
 
 
-def _analyse_chunk(texts: list[tuple[str, str]], title_weight: float) -> list[Postings]:
+def _analyse_chunk(texts: list[tuple[str, str]], title_weight: float) -> list[AnalysedDocument]:
     return [analyse(title, body, title_weight) for title, body in texts]
 
 

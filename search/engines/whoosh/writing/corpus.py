@@ -17,7 +17,6 @@ import os
 import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
-from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +32,6 @@ from search.engines.whoosh.schema import build_schema
 from search.engines.whoosh.writing.analysing import (
     analysed_fields,
     in_order,
-    searched_text,
     workers_for,
 )
 from search.engines.whoosh.writing.segments import write_segments
@@ -45,13 +43,12 @@ HASHES = "documents.tsv.gz"
 WRITER_MEMORY_MB = 256
 
 
-def document_fields(doc: Document, title_weight: float) -> dict[str, Any]:
-    """The Whoosh fields of a document (absent values are left out, as Whoosh requires)."""
+def document_fields(doc: Document) -> dict[str, Any]:
+    """The Whoosh fields of a document but its analysed ones (``analysing.analysed_fields``);
+    absent values are left out, as Whoosh requires."""
     fields: dict[str, Any] = {
         "id": doc.id,
-        "text": searched_text(doc.title or "", doc.body, title_weight),
-        "title": doc.title or "",
-        "_stored_title": display_title(doc),
+        "_stored_title": display_title(doc),  # the title shown (``title`` is pre-analysed)
         "untitled": not doc.title,
         "body": doc.body,
         "path": doc.path,
@@ -95,7 +92,7 @@ def write_corpus(
         with _cancelled_on_error(writer):
             changes.added = write_segments(
                 writer, generation, (doc for doc, _ in change_set),
-                partial(document_fields, title_weight=title_weight), title_weight, workers,
+                document_fields, title_weight, workers,
                 vocabulary, change_set.all_read,
             )  # fmt: skip
     else:  # one writer; workers, if any, analyse for it
@@ -119,8 +116,8 @@ def _write_differences(
         for (doc, before), postings in in_order(
             change_set, lambda item: item[0], title_weight, workers
         ):
-            fields = analysed_fields(document_fields(doc, title_weight), postings)
-            _write_one(writer, doc.id, fields, postings[1], before, old, vocabulary, changes)
+            fields = analysed_fields(document_fields(doc), postings)
+            _write_one(writer, doc.id, fields, postings.words, before, old, vocabulary, changes)
         if not change_set.hashes:
             raise CorpusError(EMPTY)
         for doc_id in change_set.deleted:

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 from collections import Counter, deque
 from collections.abc import Callable, Iterable
-from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +28,7 @@ from whoosh.writing import SegmentWriter
 from search.corpus import Document
 from search.engines.whoosh.codec.segments import Writer, commit_segments, finish_segment
 from search.engines.whoosh.writing.analysing import AHEAD, CHUNK, analyse, analysed_fields
-from search.engines.whoosh.writing.workers import Worker, running
+from search.engines.whoosh.writing.workers import Worker, round_robin, running
 from search.vocabulary import VocabularyBuilder
 
 # Of every MAIN_PARTS + WORKER_PARTS × workers chunks, the reindex process writes MAIN_PARTS,
@@ -81,18 +80,14 @@ def _dispatch(
 ) -> int:
     """Send chunks of documents round the workers, writing the reindex process's share here;
     at most ``AHEAD`` chunks wait per worker (the memory of a reindex stays bounded)."""
-    every = MAIN_PARTS + WORKER_PARTS * len(pool)
     pending: deque[Worker] = deque()
-    source = iter(documents)
-    written = sent = 0
-    while chunk := list(islice(source, CHUNK)):
+    written = 0
+    for chunk, worker in round_robin(documents, pool, CHUNK, MAIN_PARTS, WORKER_PARTS):
         written += len(chunk)
-        turn, sent = sent % every, sent + 1
-        if turn < MAIN_PARTS:
+        if worker is None:
             for doc in chunk:
                 _add(writer, vocabulary, doc, fields_of, title_weight)
             continue
-        worker = pool[(turn - MAIN_PARTS) // WORKER_PARTS]
         worker.send(_add_chunk, chunk)
         pending.append(worker)
         while len(pending) > AHEAD * len(pool):
@@ -111,7 +106,7 @@ def _add(
 ) -> None:
     postings = analyse(doc.title or "", doc.body, title_weight)
     writer.add_document(**analysed_fields(fields_of(doc), postings))
-    vocabulary.add_document(postings[1])
+    vocabulary.add_document(postings.words)
 
 
 # In a worker process: its own segment writer, what it needs, and its documents' words.

@@ -17,16 +17,21 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import itertools
 import multiprocessing
 import os
 import queue
 import signal
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from itertools import islice
 from multiprocessing.connection import Connection, wait
-from typing import Any
+from typing import Any, TypeVar
 
 from search.errors import IndexWriteError
+
+T = TypeVar("T")
+P = TypeVar("P")  # a worker, or whatever stands for one
 
 PR_SET_PDEATHSIG = 1
 
@@ -102,6 +107,20 @@ def running(workers: list[Worker]) -> Iterator[list[Worker]]:
         raise
     for worker in workers:
         worker.stop()
+
+
+def round_robin(
+    items: Iterable[T], pool: Sequence[P], size: int, here: int = 1, each: int = 1
+) -> Iterator[tuple[list[T], P | None]]:
+    """``items`` in chunks of ``size``, each with the worker whose turn it is (``None``: this
+    process): of every ``here + each × len(pool)`` chunks, the first ``here`` stay in this
+    process, then ``each`` go to each worker in turn."""
+    every, source = here + each * len(pool), iter(items)
+    for sent in itertools.count():
+        if not (chunk := list(islice(source, size))):
+            return
+        turn = sent % every
+        yield chunk, None if turn < here else pool[(turn - here) // each]
 
 
 def _serve(
