@@ -7,14 +7,23 @@ Engines return these; the web and the command line render them. Nothing here kno
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
-from typing import Any
+from typing import Any, TypeVar
 
 from search.config import defaults
 from search.errors import BadRequest
 from search.filters import Filters
 
 SORTS = ("relevance", "date", "date_asc")
+R = TypeVar("R")
+
+
+def from_stored(record: type[R], stored: Mapping[str, Any], **computed: Any) -> R:
+    """A ``record`` (a dataclass of this module) of a document's stored fields: each field
+    the record has is taken from ``stored`` (``None`` when absent) unless ``computed`` gives it."""
+    names = [f.name for f in fields(record)]  # type: ignore[arg-type]
+    return record(**{name: stored.get(name) for name in names if name not in computed}, **computed)
 
 
 @dataclass(frozen=True)

@@ -20,12 +20,12 @@ from pathlib import Path
 from search.analysis import analyze
 from search.syntax import Clause, ParsedQuery
 
-FILE = "synonyms.txt"
+SYNONYMS_FILE = "synonyms.txt"
 
-Key = tuple[str, ...]
+Expression = tuple[str, ...]
 
 
-def _key(text: str) -> Key:
+def _key(text: str) -> Expression:
     return tuple(term.text for term in analyze(text) if not term.whole)
 
 
@@ -36,7 +36,7 @@ class Thesaurus:
     lines: list[list[str]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        self._by_key: dict[Key, list[str]] = {}
+        self._by_key: dict[Expression, list[str]] = {}
         for line in self.lines:
             for expression in line:
                 key = _key(expression)
@@ -45,7 +45,7 @@ class Thesaurus:
                     self._by_key.setdefault(key, []).extend(others)
         self.longest = max((len(key) for key in self._by_key), default=0)
 
-    def alternatives(self, key: Key) -> list[str]:
+    def alternatives(self, key: Expression) -> list[str]:
         return self._by_key.get(key, [])
 
     def expand(self, parsed: ParsedQuery) -> ParsedQuery:
@@ -115,7 +115,7 @@ def load(path: Path) -> Thesaurus:
 
 def copy_into(source: Path, generation: Path) -> None:
     """Give a generation its own copy of the synonyms file (an empty one if there is none)."""
-    target = generation / FILE
+    target = generation / SYNONYMS_FILE
     if source.is_file():
         shutil.copyfile(source, target)
     else:

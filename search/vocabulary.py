@@ -23,7 +23,7 @@ from rapidfuzz.distance import OSA
 
 from search.analysis import STOP_WORDS, fold
 
-FILE = "vocabulary.tsv.gz"
+VOCABULARY_FILE = "vocabulary.tsv.gz"
 WORDS_FILE = "words.tsv.gz"
 
 
@@ -66,7 +66,7 @@ class VocabularyBuilder:
                 key = fold(written)
                 if len(key) >= 2 and not key.isdigit() and key not in STOP_WORDS:
                     forms.setdefault(key, Counter())[written] = count
-        with gzip.open(folder / FILE, "wt", encoding="utf-8", compresslevel=3) as out:
+        with gzip.open(folder / VOCABULARY_FILE, "wt", encoding="utf-8", compresslevel=3) as out:
             for key in sorted(forms):
                 out.write(f"{key}\t{usual_form(forms[key])}\t{sum(forms[key].values())}\n")
 
@@ -110,7 +110,7 @@ class Vocabulary:
     @classmethod
     def load(cls, folder: Path) -> Vocabulary:
         try:
-            with gzip.open(folder / FILE, "rt", encoding="utf-8") as lines:
+            with gzip.open(folder / VOCABULARY_FILE, "rt", encoding="utf-8") as lines:
                 rows = [_row(line) for line in lines]
         except FileNotFoundError:
             rows = []

@@ -18,7 +18,7 @@ from typing import Any
 
 from whoosh.fields import Schema
 
-from search.engines.whoosh.codec.pool import Key, PooledTerm
+from search.engines.whoosh.codec.pool import PooledTerm, TermKey
 
 Lengths = Callable[[str], Sequence[int]]  # a field's length in each document, by number
 
@@ -27,7 +27,7 @@ def write_postings(
     fieldwriter: Any,
     schema: Schema,
     lengths: Lengths | None,
-    terms: Iterable[tuple[Key, PooledTerm]],
+    terms: Iterable[tuple[TermKey, PooledTerm]],
 ) -> None:
     """Write ``terms`` (by field, then term, as the pool gives them) with ``fieldwriter``, as
     Whoosh's ``FieldWriter.add_postings`` would write the same postings."""

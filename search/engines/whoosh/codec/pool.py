@@ -27,7 +27,7 @@ from typing import Any, BinaryIO
 import numpy as np
 
 Posting = tuple[str, bytes, int, float, bytes]
-Key = tuple[str, bytes]
+TermKey = tuple[str, bytes]
 
 # Memory a new term costs beyond its text (dict entry, key, list slot), and a posting beyond
 # its value: 20 bytes in the log (term number 4, document 4, weight 8, value end 4) and about
@@ -96,8 +96,8 @@ class TermPool:
         self._clear()
 
     def _clear(self) -> None:
-        self._numbers: dict[Key, int] = {}  # each term's number in the log
-        self._keys: list[Key] = []  # each number's term
+        self._numbers: dict[TermKey, int] = {}  # each term's number in the log
+        self._keys: list[TermKey] = []  # each number's term
         self._terms = array("I")  # the log: per posting, its term's number,
         self._docs = array("I")  # its document,
         self._weights = array("d")  # its weight,
@@ -136,7 +136,7 @@ class TermPool:
         self.runs.append(name)
         self._clear()
 
-    def _grouped(self) -> Iterator[tuple[Key, PooledTerm]]:
+    def _grouped(self) -> Iterator[tuple[TermKey, PooledTerm]]:
         """The terms of the log with their postings, by term, each term's by document."""
         keys, count = self._keys, len(self._terms)
         if not keys:
@@ -174,11 +174,11 @@ class TermPool:
             for doc, weight, value in zip(docs, weights, values, strict=True):
                 yield field, text, doc, weight, value
 
-    def iter_terms(self) -> Iterator[tuple[Key, PooledTerm]]:
+    def iter_terms(self) -> Iterator[tuple[TermKey, PooledTerm]]:
         """Each term with all its postings, by field and term."""
         sources = [*(self._read_run(name) for name in self.runs), self._grouped()]
         merged = heapq.merge(*sources, key=lambda item: item[0])  # equal keys: oldest first
-        current: tuple[Key, PooledTerm] | None = None
+        current: tuple[TermKey, PooledTerm] | None = None
         for key, term in merged:
             if current is not None and current[0] == key:
                 current[1].extend(term)
@@ -189,7 +189,7 @@ class TermPool:
         if current is not None:
             yield current
 
-    def _read_run(self, name: str) -> Iterator[tuple[Key, PooledTerm]]:
+    def _read_run(self, name: str) -> Iterator[tuple[TermKey, PooledTerm]]:
         with self.tempstore.open_file(name).raw_file() as run:
             yield from ((key, PooledTerm.from_record(record)) for key, record in _records(run))
 
@@ -207,7 +207,7 @@ def _array(typecode: str, column: np.ndarray) -> array[Any]:
     return made
 
 
-def _records(run: BinaryIO) -> Iterable[tuple[Key, Any]]:
+def _records(run: BinaryIO) -> Iterable[tuple[TermKey, Any]]:
     while True:
         try:
             yield pickle.load(run)

@@ -18,7 +18,7 @@ from search.engines.whoosh.reading.store import ServedIndex
 from search.engines.whoosh.schema import SEARCH_FIELD
 from search.errors import NotFound
 from search.highlight import highlight_all
-from search.models import DocumentView, Similar
+from search.models import DocumentView, Similar, from_stored
 
 KEY_TERMS = 12
 COMMON_SHARE = 5  # a word in more than a fifth of the documents says little about one
@@ -28,16 +28,8 @@ _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 def get_document(index: ServedIndex, doc_id: str) -> DocumentView:
     """The document ``doc_id``; ``NotFound`` when the served index has none by that id."""
     stored = index.stored(_docnum(index, doc_id))
-    return DocumentView(
-        id=stored["id"],
-        title=stored["title"],
-        body=stored["body"],
-        date=stored.get("date"),
-        url=stored.get("url"),
-        type=stored.get("type"),
-        source=stored.get("source"),
-        extra=stored.get("extra") or {},
-        path=stored.get("path") or "",
+    return from_stored(
+        DocumentView, stored, extra=stored.get("extra") or {}, path=stored.get("path") or ""
     )
 
 
@@ -66,17 +58,7 @@ def similar_documents(index: ServedIndex, doc_id: str, limit: int = 5) -> list[S
         return []
     query = wq.Or([wq.Term(SEARCH_FIELD, term, boost=weight) for term, weight in key_terms])
     results = searcher.search(wq.AndNot(query, wq.Term("id", stored["id"])), limit=limit)
-    return [
-        Similar(
-            id=hit["id"],
-            title=hit["title"],
-            date=hit.get("date"),
-            type=hit.get("type"),
-            source=hit.get("source"),
-            score=round(float(hit.score), 4),
-        )
-        for hit in results
-    ]
+    return [from_stored(Similar, hit.fields(), score=round(float(hit.score), 4)) for hit in results]
 
 
 def _docnum(index: ServedIndex, doc_id: str) -> int:

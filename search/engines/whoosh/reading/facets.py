@@ -22,10 +22,10 @@ def count_facets(columns: Mapping[str, Column], docnums: np.ndarray) -> dict[str
     """For each facet, its values among ``docnums`` with their counts (years newest first).
 
     ``columns`` holds every document's value of each facet (see ``ServedIndex.columns``)."""
-    return {name: _ordered(name, columns[name].counts(docnums)) for name in FACETS}
+    return {name: _sorted_values(name, columns[name].counts(docnums)) for name in FACETS}
 
 
-def _ordered(name: str, counts: Counter[str]) -> list[FacetValue]:
+def _sorted_values(name: str, counts: Counter[str]) -> list[FacetValue]:
     if name == "year":
         items = sorted(counts.items(), reverse=True)
     else:

@@ -37,7 +37,7 @@ from search.engines.whoosh.reading.timeline import timeline
 from search.errors import BadRequest
 from search.highlight import Located, snippet_of_spans, spans_of
 from search.lexicon import did_you_mean, near_words, prefix_words
-from search.models import Hit, Page, SearchOptions, SearchRequest, check_request
+from search.models import Hit, Page, SearchOptions, SearchRequest, check_request, from_stored
 from search.syntax import Clause, ParsedQuery, parse
 from search.vocabulary import Vocabulary
 
@@ -68,7 +68,7 @@ def search(
         compiled = compile_query(parsed, prefixes, near)
         found, corrected = accumulate(searcher, index.postings, compiled, allowed, deadline), True
     end = request.page * request.per_page
-    ranked = _ordered(index, compiled, request, options, found, end, deadline)
+    ranked = _ranked(index, compiled, request, options, found, end, deadline)
     window = ranked[end - request.per_page : end]
     by_relevance_ = request.sort == "relevance"
     words = body_words(index.postings, compiled.highlight_terms, [doc for _, doc, _ in window])
@@ -108,7 +108,7 @@ def highlighting(
     return compiled.highlight_terms, compiled.highlight_phrases
 
 
-def _ordered(
+def _ranked(
     index: ServedIndex,
     compiled: CompiledQuery,
     request: SearchRequest,
@@ -191,13 +191,9 @@ def _hit(
     words: list[Located],
 ) -> Hit:
     stored = index.stored(docnum)
-    return Hit(
-        id=stored["id"],
-        title=stored["title"],
-        date=stored.get("date"),
-        url=stored.get("url"),
-        type=stored.get("type"),
-        source=stored.get("source"),
+    return from_stored(
+        Hit,
+        stored,
         score=None if score is None else round(float(score), 4),
         snippet=snippet_of_spans(
             stored["body"],

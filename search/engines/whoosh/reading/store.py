@@ -99,7 +99,7 @@ class ServedIndex:
 
     @cached_property
     def thesaurus(self) -> synonyms.Thesaurus:
-        return synonyms.load(self.folder / synonyms.FILE)
+        return synonyms.load(self.folder / synonyms.SYNONYMS_FILE)
 
     def close(self) -> None:
         self.searcher.close()

@@ -13,7 +13,7 @@ from search.analysis import Word, fold, split_words
 from search.engines.whoosh.reading.matching import compile_query
 from search.engines.whoosh.reading.store import ServedIndex
 from search.lexicon import MIN_PREFIX
-from search.models import Suggestions, TitleSuggestion
+from search.models import Suggestions, TitleSuggestion, from_stored
 from search.syntax import Clause, ParsedQuery
 
 MIN_LETTERS = 2
@@ -54,4 +54,4 @@ def _titles(index: ServedIndex, words: list[Word], limit: int) -> list[TitleSugg
     if compiled.empty:
         return []
     results = index.searcher.search(wq.And(list(compiled.groups)), limit=limit)
-    return [TitleSuggestion(hit["id"], hit["title"], hit.get("date")) for hit in results]
+    return [from_stored(TitleSuggestion, hit.fields()) for hit in results]

@@ -13,7 +13,8 @@ import numpy as np
 
 from search.engines.whoosh.reading.columns import Column
 from search.engines.whoosh.reading.ranking.first_stage import Accumulated
-from search.engines.whoosh.reading.ranking.rerank import Ranked
+
+Ranked = list[tuple[int, int, float]]  # (tier, docnum, score); tier 0 holds every wanted word
 
 
 def by_relevance(found: Accumulated, limit: int, all_words_first_up_to: int) -> Ranked:

@@ -22,10 +22,10 @@ from whoosh.searching import Searcher
 from search.analysis import exact_form, section_of
 from search.engines.whoosh.codec.postings import PostingLists
 from search.engines.whoosh.reading.matching import CompiledQuery
+from search.engines.whoosh.reading.ranking.order import Ranked
 from search.engines.whoosh.reading.ranking.proximity import proximity_score
 from search.engines.whoosh.schema import SEARCH_FIELD
 
-Ranked = list[tuple[int, int, float]]  # (tier, docnum, score); tier 0 holds every wanted word
 Stored = Callable[[int], Mapping[str, object]]  # a document's stored fields by number
 
 
