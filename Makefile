@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install system-deps index run test lint bench-quality bench-perf bench-load
+.PHONY: install system-deps index run test test-fast lint bench-quality bench-perf bench-load
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 $(STAMP): pyproject.toml
@@ -34,6 +34,10 @@ system-deps:
 
 test: lint system-deps
 	$(BIN)/pytest
+
+# The same tests without those that start processes or a browser or run long (a minute or so).
+test-fast: lint
+	$(BIN)/pytest -m "not process and not browser and not slow"
 
 bench-quality: install
 	$(BIN)/python bench/quality.py ../shared/data/piaf ../shared/data/spf --json bench/results/quality.json

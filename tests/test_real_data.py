@@ -7,10 +7,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from search.engines.whoosh.indexing import reindex
 from search.engines.whoosh.reading.querying import search
 from search.engines.whoosh.reading.store import IndexStore
 from search.models import SearchRequest
+
+pytestmark = [pytest.mark.slow]
 
 
 def test_real_statements_index_whole_and_search_alike_in_every_spelling(

@@ -9,6 +9,7 @@ import pytest
 
 from search.corpus import Document, Problem, corpus_files, read_corpus
 from search.errors import CorpusError
+from tests.support.paths import ROOT
 
 
 def read(*paths: Path) -> list[Document | Problem]:
@@ -92,7 +93,7 @@ def test_empty_jsonl_and_missing_path(tmp_path: Path) -> None:
 
 
 def test_bundled_corpus_reads_cleanly() -> None:
-    root = Path(__file__).resolve().parent.parent / "corpus"
+    root = ROOT / "corpus"
     items = read(root)
     assert all(isinstance(i, Document) for i in items), [str(i) for i in items]
     docs = [i for i in items if isinstance(i, Document)]

@@ -21,7 +21,8 @@ from search.lexicon import prefix_words
 from search.models import SearchRequest
 from search.syntax import Clause
 from search.vocabulary import Vocabulary
-from tests.conftest import app_client, served_from, write_jsonl
+from tests.support.corpus import write_jsonl
+from tests.support.index import app_client, served_from
 
 FILL = " Le texte continue avec des informations générales sur la situation."
 

@@ -31,7 +31,8 @@ from schemathesis.specs.openapi.checks import (
 
 from search.engines.whoosh.indexing import reindex
 from search.indexing import ReindexOptions
-from tests.conftest import DOCS, ROOT, write_jsonl
+from tests.support.corpus import DOCS, write_jsonl
+from tests.support.paths import ROOT
 from web import create_app
 from web.openapi import DOC_ID_EXAMPLE, openapi_document
 from web.params import PARAMETERS

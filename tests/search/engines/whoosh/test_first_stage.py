@@ -27,7 +27,8 @@ from search.indexing import ReindexOptions
 from search.lexicon import near_words
 from search.models import SearchRequest
 from search.syntax import parse
-from tests.conftest import ROOT, served_from
+from tests.support.index import served_from
+from tests.support.paths import ROOT
 
 QUERIES = [
     "OTAN",

@@ -10,7 +10,7 @@ from flask.testing import FlaskClient
 
 from search.engines.whoosh.generations import read_manifest, served_generation, write_manifest
 from search.engines.whoosh.schema import SCHEMA_VERSION
-from tests.conftest import app_client
+from tests.support.index import app_client
 from web import create_app
 
 

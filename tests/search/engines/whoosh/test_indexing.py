@@ -15,7 +15,7 @@ from search.engines.whoosh.reading.store import IndexStore
 from search.errors import CorpusError, IndexBusy
 from search.indexing import NoEvents
 from search.models import SearchRequest
-from tests.conftest import DOCS, write_jsonl
+from tests.support.corpus import DOCS, write_jsonl
 
 
 def test_reindex_publishes_a_complete_generation(tmp_path: Path, corpus_dir: Path) -> None:

@@ -10,7 +10,7 @@ from search.engines.whoosh.indexing import reindex
 from search.engines.whoosh.reading.querying import search
 from search.engines.whoosh.reading.store import IndexStore
 from search.models import SearchOptions, SearchRequest
-from tests.conftest import write_jsonl
+from tests.support.corpus import write_jsonl
 
 FILLER = "Le texte se poursuit sans rapport avec la question posée ici. " * 3
 

@@ -23,8 +23,10 @@ from search.engines.whoosh.schema import build_schema
 from search.engines.whoosh.writing.analysing import analyse, searched_sections, workers_for
 from search.indexing import ReindexOptions
 from search.vocabulary import WORDS_FILE
-from tests.conftest import ROOT
-from tests.test_reindex_safety import BIN, served_count, synthetic, wait_for, write_jsonl
+from tests.support.corpus import synthetic, write_jsonl
+from tests.support.index import served_count
+from tests.support.paths import BIN, ROOT
+from tests.support.server import wait_for
 
 
 def postings_of(index_dir: Path) -> dict[str, object]:
@@ -144,6 +146,7 @@ def alive(pid: int) -> bool:
     return state != "Z"
 
 
+@pytest.mark.process
 def test_kill_9_of_a_reindex_leaves_no_worker_behind(tmp_path: Path) -> None:
     corpus = write_jsonl(tmp_path / "big.jsonl", synthetic(2500))
     process = subprocess.Popen(
@@ -175,6 +178,7 @@ def test_kill_9_of_a_reindex_leaves_no_worker_behind(tmp_path: Path) -> None:
     assert served_count(tmp_path / "ix") == 2500
 
 
+@pytest.mark.process
 @pytest.mark.parametrize("flags", [["--full"], []], ids=["own-segments", "incremental"])
 def test_a_worker_killed_mid_build_fails_the_reindex_and_keeps_the_served_index(
     tmp_path: Path, flags: list[str]

@@ -6,16 +6,14 @@ from __future__ import annotations
 
 import json
 import os
-import random
 import resource
 import shutil
 import signal
 import subprocess
-import sys
 import threading
 import time
 import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -25,29 +23,12 @@ from search.engines.whoosh.generations import GENERATIONS, served_generation
 from search.engines.whoosh.indexing import reindex
 from search.engines.whoosh.reading.store import IndexStore
 from search.indexing import ReindexOptions
-from tests.conftest import DOCS, write_jsonl
-from tests.test_commands import free_port, get
+from tests.support.corpus import DOCS, synthetic, write_jsonl
+from tests.support.index import served_count
+from tests.support.paths import BIN, SHARED_DATA
+from tests.support.server import free_port, get, wait_for
 
-BIN = Path(sys.executable).parent
-WORDS = [
-    "sécurité", "défense", "alliance", "ministère", "coopération", "espace", "climat",
-    "énergie", "transition", "gouvernement", "élection", "soutien", "humanitaire",
-    "partenariat", "industrie", "innovation", "sommet", "déclaration", "politique",
-    "stratégie", "européenne", "nationale", "régionale", "territoire", "mer",
-]  # fmt: skip
-
-
-def synthetic(count: int, seed: int = 7, marker: str = "") -> list[dict[str, str]]:
-    rng = random.Random(seed)
-    return [
-        {
-            "id": f"s{i}",
-            "title": f"Communiqué {i} : {' '.join(rng.choices(WORDS, k=5))} {marker}",
-            "body": " ".join(rng.choices(WORDS, k=180)) + f" {marker}",
-            "date": f"{2019 + i % 7}-{1 + i % 12:02d}-{1 + i % 28:02d}",
-        }
-        for i in range(count)
-    ]
+pytestmark = [pytest.mark.process]
 
 
 @pytest.fixture
@@ -71,22 +52,6 @@ def start(*args: str, **kwargs: object) -> subprocess.Popen[str]:
         text=True,
         **kwargs,  # type: ignore[arg-type]
     )
-
-
-def served_count(index_dir: Path) -> int:
-    store = IndexStore(index_dir)
-    try:
-        return store.info().documents
-    finally:
-        store.close()
-
-
-def wait_for(condition: Callable[[], bool], timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            pytest.fail("condition not reached in time")
-        time.sleep(0.01)
 
 
 def new_toc(index_dir: Path, before: set[str]) -> bool:
@@ -361,7 +326,7 @@ def test_a_generation_copied_from_another_host_is_published(tmp_path: Path, big:
 
 def _corpus_for_load(tmp_path: Path) -> Path:
     """3,000 real OrangeSum articles when ../shared/data is there, else synthetic ones."""
-    shared = Path(__file__).resolve().parents[2] / "shared" / "data" / "orangesum" / "docs.jsonl.gz"
+    shared = SHARED_DATA / "orangesum" / "docs.jsonl.gz"
     target = tmp_path / "load.jsonl"
     if shared.is_file():
         import gzip

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
-import sys
 import time
 import urllib.error
 import urllib.parse
@@ -15,9 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import DOCS, ROOT
+from tests.support.corpus import DOCS
+from tests.support.paths import BIN, ROOT
+from tests.support.server import free_port, get
 
-BIN = Path(sys.executable).parent
+pytestmark = [pytest.mark.process]
 
 
 def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -62,20 +62,6 @@ def test_reindex_of_a_missing_path_fails_clearly(tmp_path: Path) -> None:
     result = run("reindex", str(tmp_path / "absent"), "--index", str(tmp_path / "ix"))
     assert result.returncode != 0
     assert "Erreur : chemin introuvable" in result.stderr and "Traceback" not in result.stderr
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def get(url: str) -> tuple[int, dict[str, object]]:
-    try:
-        with urllib.request.urlopen(url, timeout=10) as response:
-            return response.status, json.load(response)
-    except urllib.error.HTTPError as error:
-        return error.code, json.load(error)
 
 
 def test_serve_answers_over_http_with_gunicorn(index_dir: Path) -> None:

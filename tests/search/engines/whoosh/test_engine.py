@@ -9,7 +9,7 @@ from search.config import load_settings
 from search.engines import open_engine
 from search.engines.whoosh.indexing import reindex
 from search.indexing import ReindexOptions
-from tests.conftest import write_jsonl
+from tests.support.corpus import write_jsonl
 
 FILLER = "Une phrase sans rapport avec le reste du propos, répétée pour allonger le texte. "
 

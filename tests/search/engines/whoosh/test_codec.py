@@ -9,7 +9,7 @@ import re
 import pytest
 
 from search.engines.whoosh import codec
-from tests.conftest import ROOT
+from tests.support.paths import ROOT
 
 
 def _defines(cls: type, name: str) -> bool:

@@ -5,8 +5,6 @@ that try to reach the file system, an index folder that disappears, a damaged ge
 from __future__ import annotations
 
 import string
-import subprocess
-import sys
 import threading
 import time
 import urllib.error
@@ -27,11 +25,12 @@ from search.engines.whoosh.reading.store import IndexStore, ServedIndex
 from search.errors import BadRequest
 from search.indexing import ReindexOptions
 from search.models import SearchOptions, SearchRequest
-from tests.conftest import DOCS, ROOT, app_client, served_from, write_jsonl
-from tests.test_commands import free_port
+from tests.support.corpus import DOCS, write_jsonl
+from tests.support.index import app_client, served_from
+from tests.support.paths import ROOT
+from tests.support.server import serving
 from web import create_app
 
-BIN = Path(sys.executable).parent
 OPTIONS = SearchOptions.defaults()
 MARGIN = 1.5  # seconds: the time limit plus the work after it (snippets of one page)
 
@@ -73,6 +72,7 @@ LENIENT = [HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
 
 @settings(max_examples=10_000, deadline=None, database=None, suppress_health_check=LENIENT)
 @given(q=queries, page=st.integers(0, 2_000), per_page=st.integers(0, 150))
+@pytest.mark.slow
 def test_fuzzed_queries_get_a_page_or_a_clear_refusal_in_time(
     served: ServedIndex, q: str, page: int, per_page: int
 ) -> None:
@@ -98,6 +98,7 @@ text_values = st.one_of(st.text(max_size=40), st.sampled_from(["2024", "2024-02"
         max_size=8,
     )
 )
+@pytest.mark.slow
 def test_fuzzed_api_parameters_never_get_a_server_error(
     client: FlaskClient, params: dict[str, str]
 ) -> None:
@@ -121,23 +122,8 @@ HOSTILE = {
 
 @pytest.fixture(scope="module")
 def server(served: ServedIndex) -> Iterator[str]:
-    port = free_port()
-    process = subprocess.Popen(
-        [str(BIN / "serve"), "--index", str(served.folder.parent.parent), "--port", str(port),
-         "--workers", "2"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-    )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(200):
-        try:
-            urllib.request.urlopen(f"{base}/api/health", timeout=2).close()
-            break
-        except OSError:
-            time.sleep(0.05)
-    yield base
-    process.terminate()
-    _out, err = process.communicate(timeout=20)
-    assert "Traceback" not in err
+    with serving(served.folder.parent.parent) as base:
+        yield base
 
 
 def fetch(url: str) -> tuple[int, float]:
@@ -153,6 +139,7 @@ def fetch(url: str) -> tuple[int, float]:
     return status, time.monotonic() - started
 
 
+@pytest.mark.process
 def test_hostile_queries_are_refused_or_cut_short_while_others_are_served(server: str) -> None:
     normal: list[tuple[int, float]] = []
     stop = threading.Event()

@@ -11,14 +11,8 @@ own browser download is not used.
 
 from __future__ import annotations
 
-import os
 import re
-import socket
-import subprocess
-import sys
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,9 +34,11 @@ from playwright.sync_api import (
 
 from search.engines.whoosh.indexing import reindex
 from search.indexing import ReindexOptions
-from tests.conftest import ROOT
+from tests.support.paths import ROOT
+from tests.support.server import serving
 
-BIN = Path(sys.executable).parent
+pytestmark = [pytest.mark.browser]
+
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless=new",
@@ -78,47 +74,13 @@ document.addEventListener("securitypolicyviolation", (event) => {
 # --- the server ----------------------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A real ``serve`` (gunicorn, 2 workers) over the bundled corpus, on a free local port."""
     index = tmp_path_factory.mktemp("browser") / "index"
     reindex([ROOT / "corpus"], index, ReindexOptions(synonyms_file=ROOT / "synonyms.txt"))
-    port = free_port()
-    env = {name: value for name, value in os.environ.items() if not name.startswith("COMMUNIQUES_")}
-    server = subprocess.Popen(
-        [str(BIN / "serve"), "--index", str(index), "--port", str(port), "--workers", "2"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=env,
-        cwd=ROOT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 15
-        while True:
-            if server.poll() is not None:
-                pytest.fail(f"serve exited with {server.returncode}: {server.stderr.read()}")
-            try:
-                with urllib.request.urlopen(base + "/", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except (ConnectionError, urllib.error.URLError):
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail("serve did not answer within 15 s")
-            time.sleep(0.1)
+    with serving(index) as base:
         yield base
-    finally:
-        server.terminate()
-        _out, err = server.communicate(timeout=20)
-    assert "Traceback" not in err, err
 
 
 # --- the browser and its watched pages -----------------------------------------------------
