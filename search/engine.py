@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Protocol
 
-from search.engines.whoosh.indexing import ReindexEvents, ReindexReport
+from search.indexing import ReindexEvents, ReindexReport
 from search.models import DocumentView, Health, Page, SearchRequest, Similar, Suggestions
 
 
