@@ -1,8 +1,9 @@
 """Plain baselines for ``bench/quality.py``: what a user could set up instead of this service.
 
 Each baseline takes a dataset's documents and queries and returns, per query id, the ids of at
-most ``depth`` documents, best first. Title and body are two fields (or columns) every time, and a
-query is its words (or analysed terms) ORed over both:
+most ``depth`` documents, best first. Title and body are two fields (or columns) every time (a
+document without a title has an empty one), and a query is its words (or analysed terms) ORed
+over both:
 
 - ``fts5``: SQLite FTS5, ``unicode61 remove_diacritics 2`` tokenizer, ``bm25()``;
 - ``whoosh-fr``: Whoosh ``LanguageAnalyzer('fr')``, BM25F;
