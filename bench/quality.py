@@ -8,6 +8,9 @@ folder, runs every query's text as typed through ``search()`` (the function the 
 100, snippets included), and prints one line of figures per dataset plus the time per query:
 for that top 100, and for what a user sees, a first page of 10 hits with snippets.
 Settings come from the same table as the service (``COMMUNIQUES_TITLE_BOOST=1 …`` to try one).
+Beside it, in the same run, one line per plain baseline of ``bench/baselines.py`` with the same
+figures (``--baselines fts5,lucene-fr`` to choose, ``--no-baselines`` to skip them; one that
+cannot run here says why), then by how much the service leads or trails the best on MRR@10.
 A dataset folder that is absent is reported and skipped (exit status 0).
 """
 
@@ -26,13 +29,13 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
+from baselines import BASELINES, Doc, Rankings, Unavailable
+
 from search.config import load_settings
-from search.engines.whoosh.indexing import reindex
-from search.engines.whoosh.reading.querying import search
-from search.engines.whoosh.reading.store import IndexStore
+from search.engine import Engine
+from search.engines import open_engine
 from search.errors import BadRequest
-from search.indexing import ReindexOptions
-from search.models import SearchOptions, SearchRequest
+from search.models import SearchRequest
 
 DEPTH = 100
 
@@ -51,6 +54,11 @@ def load_qrels(folder: Path) -> dict[str, set[str]]:
     return relevant
 
 
+def load_docs(folder: Path) -> list[Doc]:
+    with gzip.open(folder / "docs.jsonl.gz", "rt", encoding="utf-8") as lines:
+        return [Doc(d["id"], d.get("title") or "", d["body"]) for d in map(json.loads, lines)]
+
+
 def metrics(ranking: list[str], relevant: set[str]) -> dict[str, float]:
     found = [rank for rank, doc in enumerate(ranking[:10], 1) if doc in relevant]
     first = found[0] if found else None
@@ -64,42 +72,66 @@ def metrics(ranking: list[str], relevant: set[str]) -> dict[str, float]:
     }
 
 
+def mean_metrics(
+    rankings: Rankings, queries: list[tuple[str, str]], qrels: dict[str, set[str]]
+) -> dict[str, float]:
+    """Each figure of ``metrics`` averaged over every query (one without a ranking scores 0)."""
+    totals: dict[str, float] = defaultdict(float)
+    for query_id, _ in queries:
+        for name, value in metrics(rankings.get(query_id, []), qrels[query_id]).items():
+            totals[name] += value
+    return {name: round(value / len(queries), 4) for name, value in totals.items()}
+
+
+def evaluate_baselines(folder: Path, names: list[str]) -> dict[str, dict[str, Any]]:
+    """Each named baseline's figures on the dataset, or why it was skipped (``skipped``)."""
+    docs, queries, qrels = load_docs(folder), load_queries(folder), load_qrels(folder)
+    results: dict[str, dict[str, Any]] = {}
+    for name in names:
+        started = time.perf_counter()
+        try:
+            rankings = BASELINES[name](docs, queries, DEPTH)
+        except Unavailable as missing:
+            results[name] = {"skipped": str(missing)}
+        else:
+            seconds = round(time.perf_counter() - started, 1)
+            results[name] = {**mean_metrics(rankings, queries, qrels), "seconds": seconds}
+        print(baseline_line(name, results[name]), flush=True)
+    return results
+
+
 def evaluate(folder: Path, index_dir: Path) -> dict[str, Any]:
     settings = load_settings({"index_dir": index_dir})  # COMMUNIQUES_* variables apply
-    reindex(
-        [folder / "docs.jsonl.gz"], index_dir, ReindexOptions(title_weight=settings["title_weight"])
-    )
-    store, options = IndexStore.from_settings(settings), SearchOptions.from_settings(settings)
+    engine = open_engine(settings)
+    engine.reindex([folder / "docs.jsonl.gz"])
     queries, qrels = load_queries(folder), load_qrels(folder)
-    totals: dict[str, float] = defaultdict(float)
+    rankings: Rankings = {}
     times, page_times, refused = [], [], 0
     for query_id, text in queries:
         started = time.perf_counter()
         try:
-            page = search(store.current(), SearchRequest(text, per_page=DEPTH), options)
-            ranking = [hit.id for hit in page.hits]
+            page = engine.search(SearchRequest(text, per_page=DEPTH))
+            rankings[query_id] = [hit.id for hit in page.hits]
         except BadRequest:
-            ranking, refused = [], refused + 1
+            refused += 1
         times.append((time.perf_counter() - started) * 1000)
-        for name, value in metrics(ranking, qrels[query_id]).items():
-            totals[name] += value
-        page_times.append(_time_first_page(store, text, options))
-    store.close()
+        page_times.append(_time_first_page(engine, text))
+    engine.close()
     return {
         "dataset": folder.name,
         "queries": len(queries),
         "refused": refused,
-        **{name: round(value / len(queries), 4) for name, value in totals.items()},
+        **mean_metrics(rankings, queries, qrels),
         **_summary("ms_top100", times),
         **_summary("ms_page10", page_times),
     }
 
 
-def _time_first_page(store: IndexStore, text: str, options: SearchOptions) -> float:
+def _time_first_page(engine: Engine, text: str) -> float:
     """Milliseconds for what a user sees: the first page of 10 hits with snippets."""
     started = time.perf_counter()
     with contextlib.suppress(BadRequest):
-        search(store.current(), SearchRequest(text, per_page=10), options)
+        engine.search(SearchRequest(text, per_page=10))
     return (time.perf_counter() - started) * 1000
 
 
@@ -122,11 +154,44 @@ def line(result: dict[str, Any]) -> str:
     )
 
 
+def baseline_line(name: str, result: dict[str, Any]) -> str:
+    if "skipped" in result:
+        return f"  {name:<10} skipped: {result['skipped']}"
+    return (
+        f"  {name:<10} MRR@10={result['MRR@10']:.3f} nDCG@10={result['nDCG@10']:.3f} "
+        f"R@10={result['R@10']:.3f} R@100={result['R@100']:.3f} | {result['seconds']} s "
+        "to index and run every query"
+    )
+
+
+def lead_line(result: dict[str, Any]) -> str | None:
+    """By how much the service leads or trails the best baseline on MRR@10 (None: no baseline)."""
+    ran = {name: b["MRR@10"] for name, b in result.get("baselines", {}).items() if "MRR@10" in b}
+    if not ran:
+        return None
+    best = max(ran, key=ran.__getitem__)
+    gap = result["MRR@10"] - ran[best]
+    verdict = f"leads by {gap:.3f}" if gap >= 0 else f"trails by {-gap:.3f}"
+    return f"  {result['dataset']}: ours {verdict} on MRR@10 against the best baseline, {best}"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("datasets", nargs="+", type=Path, help="dataset folders")
     parser.add_argument("--json", type=Path, help="also write the figures to this JSON file")
+    parser.add_argument(
+        "--baselines",
+        default=",".join(BASELINES),
+        help="baselines to run beside the service, comma-separated (default: all)",
+    )
+    parser.add_argument(
+        "--no-baselines", dest="baselines", action="store_const", const="", help="run none"
+    )
     args = parser.parse_args(argv)
+    names = [name for name in args.baselines.split(",") if name]
+    unknown = sorted(set(names) - set(BASELINES))
+    if unknown:
+        parser.error(f"unknown baseline {', '.join(unknown)} (known: {', '.join(BASELINES)})")
     results = []
     for folder in args.datasets:
         if not (folder / "qrels.tsv").is_file():
@@ -135,6 +200,11 @@ def main(argv: list[str] | None = None) -> int:
         with tempfile.TemporaryDirectory(prefix="quality-") as scratch:
             results.append(evaluate(folder, Path(scratch)))
         print(line(results[-1]), flush=True)
+        if names:
+            results[-1]["baselines"] = evaluate_baselines(folder, names)
+            lead = lead_line(results[-1])
+            if lead:
+                print(lead, flush=True)
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(results, indent=2), "utf-8")

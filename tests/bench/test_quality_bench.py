@@ -8,9 +8,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.support.paths import ROOT
 
 sys.path.insert(0, str(ROOT / "bench"))
+import baselines
 import quality
 
 
@@ -25,17 +28,22 @@ def test_metrics_of_known_rankings() -> None:
     }
 
 
-def test_the_benchmark_runs_end_to_end_on_a_small_dataset(tmp_path: Path) -> None:
+def _write_dataset(folder: Path) -> None:
+    """Two documents, two judged queries: one the French analyzers can answer, one stop word."""
     docs = [
         {"id": "p1", "title": "Espace", "body": "L’OTAN a adopté sa politique spatiale."},
         {"id": "p2", "title": "Climat", "body": "Le plan climat réduit les émissions."},
     ]
     queries = [{"id": "q1", "text": "Quelle politique spatiale ?"}, {"id": "q2", "text": "le"}]
-    with gzip.open(tmp_path / "docs.jsonl.gz", "wt", encoding="utf-8") as out:
+    with gzip.open(folder / "docs.jsonl.gz", "wt", encoding="utf-8") as out:
         out.writelines(json.dumps(d) + "\n" for d in docs)
-    with gzip.open(tmp_path / "queries.jsonl.gz", "wt", encoding="utf-8") as out:
+    with gzip.open(folder / "queries.jsonl.gz", "wt", encoding="utf-8") as out:
         out.writelines(json.dumps(q) + "\n" for q in queries)
-    (tmp_path / "qrels.tsv").write_text("q1\tp1\t1\nq2\tp2\t1\n", "utf-8")
+    (folder / "qrels.tsv").write_text("q1\tp1\t1\nq2\tp2\t1\n", "utf-8")
+
+
+def test_the_benchmark_runs_end_to_end_with_its_baselines(tmp_path: Path) -> None:
+    _write_dataset(tmp_path)
     result = subprocess.run(
         [sys.executable, str(ROOT / "bench" / "quality.py"), str(tmp_path), str(tmp_path / "x")],
         capture_output=True,
@@ -43,6 +51,31 @@ def test_the_benchmark_runs_end_to_end_on_a_small_dataset(tmp_path: Path) -> Non
         timeout=120,
         check=True,
     )
-    first, second = result.stdout.splitlines()
-    assert "MRR@10=0.500" in first and "R@100=0.500" in first and "refused=1" in first
-    assert second.endswith("skipped, no dataset there (../shared/data is not available)")
+    ours, fts5, whoosh_fr, lucene_fr, ours_plain, lead, absent = result.stdout.splitlines()
+    assert "MRR@10=0.500" in ours and "R@100=0.500" in ours and "refused=1" in ours
+    # FTS5 keeps stop words, so "le" finds the one document that has it; the French analyzers
+    # drop it and find nothing (the service refuses such a query)
+    assert fts5.startswith("  fts5       MRR@10=1.000 nDCG@10=1.000 R@10=1.000 R@100=1.000 |")
+    for line in (whoosh_fr, ours_plain):
+        assert "MRR@10=0.500 nDCG@10=0.500 R@10=0.500 R@100=0.500 |" in line
+    assert whoosh_fr.startswith("  whoosh-fr ") and ours_plain.startswith("  ours-plain ")
+    assert lead.endswith(": ours trails by 0.500 on MRR@10 against the best baseline, fts5")
+    assert absent.endswith("skipped, no dataset there (../shared/data is not available)")
+    try:
+        baselines.lucene_classpath()
+    except baselines.Unavailable as missing:  # `make test` installs them (make lucene-deps)
+        assert lucene_fr == f"  lucene-fr  skipped: {missing}"
+        pytest.skip(f"Lucene baseline not run: {missing}")
+    assert lucene_fr.startswith("  lucene-fr  MRR@10=0.500 nDCG@10=0.500 R@10=0.500 R@100=0.500 |")
+
+
+def test_baselines_can_be_left_out(tmp_path: Path) -> None:
+    _write_dataset(tmp_path)
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "quality.py"), str(tmp_path), "--no-baselines"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    assert len(result.stdout.splitlines()) == 1 and "refused=1" in result.stdout
