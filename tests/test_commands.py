@@ -102,3 +102,28 @@ def test_serve_answers_over_http_with_gunicorn(index_dir: Path) -> None:
         server.terminate()
         _out, err = server.communicate(timeout=20)
     assert "gunicorn" in err.lower() and "Traceback" not in err
+
+
+def test_reindex_reports_impossible_unquoted_dates_and_takes_a_number_title_as_text(
+    tmp_path: Path,
+) -> None:
+    corpus = tmp_path / "md"
+    corpus.mkdir()
+    headers = {
+        "fevrier": "date: 2025-02-30",  # YAML would build a date and fail
+        "heure": "date: 2025-03-01 25:00:00",
+        "etiquette": "date: !!timestamp 2025-02-30",
+        "annee": "title: 2025\ndate: 2025-01-15",
+        "liste": "title: [a, b]",
+    }
+    for name, header in headers.items():
+        (corpus / f"{name}.md").write_text(f"---\n{header}\n---\nTexte de {name}.\n", "utf-8")
+    result = run("reindex", str(corpus), "--index", str(tmp_path / "ix"), "--json")
+    assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
+    summary = json.loads(result.stdout)
+    assert summary["indexed"] == 1
+    assert summary["skipped_by_reason"] == {"impossible_date": 2, "bad_header": 1, "bad_field": 1}
+    assert f"{corpus / 'fevrier.md'}: date impossible : '2025-02-30'" in result.stderr
+    assert "trouvé une liste" in result.stderr and "trouvé list" not in result.stderr
+    found = run("search-cli", "2025", "--index", str(tmp_path / "ix"), "--json")
+    assert [hit["title"] for hit in json.loads(found.stdout)["hits"]] == ["2025"]
