@@ -1,0 +1,54 @@
+"""What a first-time user meets on the bundled corpus, through the real app (Flask test client
+over an index built by the real ``reindex``): rankings, snippets, corrections, filters."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from flask.testing import FlaskClient
+
+from search.analysis import analyze
+from search.corpus import Document, corpus_files, read_corpus
+from search.indexing import reindex
+from search.synonyms import load
+
+from .conftest import ROOT, app_client
+
+
+@pytest.fixture(scope="module")
+def bundled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FlaskClient]:
+    index = tmp_path_factory.mktemp("bundled") / "index"
+    reindex([ROOT / "corpus"], index, synonyms_file=ROOT / "synonyms.txt")
+    with app_client(index) as client:
+        yield client
+
+
+def _words(text: str) -> list[str]:
+    return [term.text for term in analyze(text) if not term.whole]
+
+
+def _says(text: str, expression: str) -> bool:
+    """Whether ``text`` holds ``expression`` (its analysed words, side by side)."""
+    words, wanted = _words(text), _words(expression)
+    return any(words[i : i + len(wanted)] == wanted for i in range(len(words)))
+
+
+EXPRESSIONS = [expr for line in load(ROOT / "synonyms.txt").lines for expr in line]
+TEXTS = [
+    f"{doc.title or ''}\n{doc.body}"
+    for doc in read_corpus(corpus_files([ROOT / "corpus"]))
+    if isinstance(doc, Document)
+]
+
+
+# every expression of synonyms.txt that some document of the bundled corpus says
+SAID = [expression for expression in EXPRESSIONS if any(_says(text, expression) for text in TEXTS)]
+
+
+@pytest.mark.parametrize("typed", ["OTAN", "l’OTAN", "O.T.A.N.", *SAID])
+def test_a_synonym_never_outranks_the_words_typed(bundled: FlaskClient, typed: str) -> None:
+    expression = typed.replace("O.T.A.N.", "OTAN")
+    first = bundled.get("/api/search", query_string={"q": typed}).json["results"][0]
+    document = bundled.get(f"/api/documents/{first['id']}").json
+    assert _says(f"{document['title']}\n{document['body']}", expression), first["title"]
