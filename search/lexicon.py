@@ -6,8 +6,9 @@ Rules:
   words (the most frequent), and a prefix covering more than ``MAX_SCANNED`` words is refused;
 - typo tolerance looks at words of 5 letters or more that the corpus lacks or barely has: one
   edit for 5 to 8 letters, two from 9 (a swap of two letters counts as one edit);
-- a suggestion replaces such a word by a neighbour found in several times more documents
-  (for a word the corpus has at all, only when the query finds few documents).
+- a suggestion replaces such a word by a neighbour found in several times more documents,
+  or in any document at all for a word the corpus lacks (a name mentioned once is what people
+  misspell); for a word the corpus has, only when the query finds few documents.
 """
 
 from __future__ import annotations
@@ -91,7 +92,7 @@ def _better_neighbours(vocabulary: Vocabulary, folded: str) -> Sequence[Candidat
     if not edits or count > RARE:
         return []
     near = vocabulary.near(folded, edits, NEAR_LIMIT * 4)
-    return [c for c in near if c.documents >= max(2, 3 * count)][:NEAR_LIMIT]
+    return [c for c in near if c.documents >= max(1, 3 * count)][:NEAR_LIMIT]
 
 
 def _rewrite(chunk: str, candidate: Candidate) -> str:

@@ -4,6 +4,7 @@ over an index built by the real ``reindex``): rankings, snippets, corrections, f
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from flask.testing import FlaskClient
@@ -13,7 +14,7 @@ from search.corpus import Document, corpus_files, read_corpus
 from search.indexing import reindex
 from search.synonyms import load
 
-from .conftest import ROOT, app_client
+from .conftest import DOCS, ROOT, app_client, write_jsonl
 
 
 @pytest.fixture(scope="module")
@@ -52,3 +53,14 @@ def test_a_synonym_never_outranks_the_words_typed(bundled: FlaskClient, typed: s
     first = bundled.get("/api/search", query_string={"q": typed}).json["results"][0]
     document = bundled.get(f"/api/documents/{first['id']}").json
     assert _says(f"{document['title']}\n{document['body']}", expression), first["title"]
+
+
+def test_a_misspelt_word_finds_the_one_document_that_has_it(tmp_path: Path) -> None:
+    docs = [*DOCS, {"id": "resilience", "title": "Plan", "body": "La résilience des réseaux."}]
+    corpus = write_jsonl(tmp_path / "docs.jsonl", docs)
+    reindex([corpus], tmp_path / "index")
+    with app_client(tmp_path / "index") as client:
+        found = client.get("/api/search", query_string={"q": "résiliance"}).json
+    assert [hit["id"] for hit in found["results"]] == ["resilience"]
+    assert found["corrected"] and found["suggestion"] == "résilience"
+
