@@ -20,8 +20,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from whoosh.searching import Searcher
+
 from .accumulating import Accumulated, accumulate
-from .analysis import terms_of
+from .analysis import normalize, terms_of
 from .deadline import Deadline
 from .errors import BadRequest
 from .facets import FacetValue, count_facets
@@ -32,6 +34,7 @@ from .marking import body_words
 from .matching import CompiledQuery, compile_query
 from .ranking import by_date, by_relevance, newest_first_among_equals
 from .reranking import rerank
+from .schema import SEARCH_FIELD
 from .store import ServedIndex
 from .syntax import Clause, ParsedQuery, parse
 from .timeline import Bar, timeline
@@ -143,7 +146,8 @@ def search(
     found = accumulate(searcher, index.postings, compiled, allowed, deadline)
     corrected = False
     few = found.total < options.typo_below and not deadline.expired
-    if few and (near := near_words(vocabulary, typed)):
+    stems = _stem_documents(searcher)
+    if few and (near := near_words(vocabulary, typed, stems)):
         compiled = compile_query(parsed, prefixes, near)
         found, corrected = accumulate(searcher, index.postings, compiled, allowed, deadline), True
     end = request.page * request.per_page
@@ -164,12 +168,23 @@ def search(
         facets=count_facets(index.columns, found.docs),
         timeline=timeline(index.columns["month"], found.docs),
         suggestion=did_you_mean(
-            vocabulary, request.q, typed, found.total < options.typo_below or corrected
+            vocabulary, request.q, typed, found.total < options.typo_below or corrected, stems
         ),
         corrected=corrected,
         partial=deadline.reached,
         sort=request.sort,
     )
+
+
+def _stem_documents(searcher: Searcher) -> Callable[[str], int]:
+    """How many documents hold the analysed form of a word (``ministres`` counts for
+    ``ministre``)."""
+
+    def documents(word: str) -> int:
+        stem = normalize(word)
+        return searcher.doc_frequency(SEARCH_FIELD, stem) if stem else 0
+
+    return documents
 
 
 def highlighting(index: ServedIndex, q: str) -> tuple[frozenset[str], tuple[Any, ...]]:

@@ -64,3 +64,12 @@ def test_a_misspelt_word_finds_the_one_document_that_has_it(tmp_path: Path) -> N
     assert [hit["id"] for hit in found["results"]] == ["resilience"]
     assert found["corrected"] and found["suggestion"] == "résilience"
 
+
+def test_a_word_the_corpus_has_is_not_corrected(bundled: FlaskClient) -> None:
+    found = bundled.get("/api/search", query_string={"q": "ministre", "per_page": 50}).json
+    assert found["total"] > 0 and found["suggestion"] is None and not found["corrected"]
+    for hit in found["results"]:
+        document = bundled.get(f"/api/documents/{hit['id']}").json
+        assert _says(f"{document['title']}\n{document['body']}", "ministre"), hit["title"]
+    page = bundled.get("/?q=ministre").get_data(as_text=True)
+    assert "Vouliez-vous dire" not in page
