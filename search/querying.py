@@ -28,7 +28,7 @@ from .deadline import Deadline
 from .errors import BadRequest
 from .facets import FacetValue, count_facets
 from .filtering import Filters, allowed_documents
-from .highlight import Located, snippet_of_spans, spans_of
+from .highlight import Located, highlight_all, snippet_of_spans, spans_of
 from .lexicon import did_you_mean, near_words, prefix_words
 from .marking import body_words
 from .matching import CompiledQuery, compile_query
@@ -86,6 +86,7 @@ class Hit:
     source: str | None
     score: float | None  # None when sorted by date
     snippet: str  # HTML: escaped text with <mark> around matched words
+    title_marked: str = ""  # HTML: the title escaped, with <mark> around matched words
 
 
 @dataclass(frozen=True)
@@ -154,7 +155,7 @@ def search(
     ranked = _ordered(index, compiled, request, options, found, end, deadline)
     window = ranked[end - request.per_page : end]
     by_relevance_ = request.sort == "relevance"
-    words = body_words(index.postings, compiled.highlight_terms, [doc for _, doc, _ in window])
+    words = body_words(index.postings, _marked_terms(compiled), [doc for _, doc, _ in window])
     hits = [
         _hit(index, doc, score if by_relevance_ else None, compiled, options, words.get(doc, []))
         for _, doc, score in window
@@ -297,4 +298,14 @@ def _hit(
             options.snippet_chars,
             options.snippet_fragments,
         ),
+        title_marked=highlight_all(
+            stored["title"], compiled.highlight_terms, compiled.highlight_phrases
+        ),
     )
+
+
+def _marked_terms(compiled: CompiledQuery) -> set[str]:
+    """The terms whose places a snippet needs: words marked anywhere and the words of phrases
+    (marked where the whole phrase is)."""
+    in_phrases = {term for phrase in compiled.highlight_phrases for term, _ in phrase}
+    return set(compiled.highlight_terms) | in_phrases

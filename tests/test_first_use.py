@@ -3,6 +3,7 @@ over an index built by the real ``reindex``): rankings, snippets, corrections, f
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -73,3 +74,39 @@ def test_a_word_the_corpus_has_is_not_corrected(bundled: FlaskClient) -> None:
         assert _says(f"{document['title']}\n{document['body']}", "ministre"), hit["title"]
     page = bundled.get("/?q=ministre").get_data(as_text=True)
     assert "Vouliez-vous dire" not in page
+
+
+MARKED_QUERIES = [
+    '"secrétaire général"',
+    "etats unis",
+    "États-Unis",
+    "Union européenne",
+    "UE",
+    "OTAN",
+    "porte parole",
+    '"transition écologique"',
+    "cyber*",
+]
+
+
+@pytest.mark.parametrize("q", MARKED_QUERIES)
+def test_every_hit_shows_why_it_matched(bundled: FlaskClient, q: str) -> None:
+    found = bundled.get("/api/search", query_string={"q": q, "per_page": 50}).json
+    assert found["total"] > 0
+    for hit in found["results"]:
+        assert "<mark>" in hit["snippet"] + hit["title_marked"], (hit["title"], hit["snippet"])
+
+
+def test_a_quoted_phrase_is_marked_where_it_occurs(bundled: FlaskClient) -> None:
+    found = bundled.get("/api/search", query_string={"q": '"secrétaire général"'}).json
+    assert found["total"] > 1
+    for hit in found["results"]:
+        assert re.search(r"<mark>secrétaire</mark> <mark>général</mark>", hit["snippet"], re.I)
+    union = bundled.get("/api/search", query_string={"q": "Union européenne"}).json
+    snippets = " ".join(hit["snippet"] for hit in union["results"])
+    assert "<mark>Union</mark> <mark>européenne</mark>" in snippets
+
+
+def test_typed_words_are_marked_in_result_titles(bundled: FlaskClient) -> None:
+    page = bundled.get("/?q=Finlande").get_data(as_text=True)
+    assert "rejoint" in page and re.search(r"<h2><a [^>]*>La <mark>Finlande</mark>", page)

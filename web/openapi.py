@@ -401,6 +401,7 @@ def _hit() -> dict[str, Any]:
                 "description": "Relevance score; null when sorted by date.",
             },
             "snippet": _text("HTML: the text escaped, with `<mark>` around matched words."),
+            "title_marked": _text("HTML: the title escaped, with `<mark>` around matched words."),
         },
         "One search result.",
     )
