@@ -114,8 +114,10 @@ def reindex(
 )
 @click.option("--page", default=1, show_default=True, help="Page number.")
 @click.option("--per-page", default=10, show_default=True, help="Results per page.")
-@click.option("--from", "date_from", help="First day: YYYY, YYYY-MM or YYYY-MM-DD.")
-@click.option("--to", "date_to", help="Last day: YYYY, YYYY-MM or YYYY-MM-DD.")
+@click.option(
+    "--from", "date_from", help="First day: YYYY, YYYY-MM, YYYY-MM-DD, 03/2024, mars 2024."
+)
+@click.option("--to", "date_to", help="Last day: YYYY, YYYY-MM, YYYY-MM-DD, 03/2024, mars 2024.")
 @click.option("--type", "types", multiple=True, help="Document type (repeatable).")
 @click.option("--source", "sources", multiple=True, help="Source organisation (repeatable).")
 @click.option(

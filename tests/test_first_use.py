@@ -110,3 +110,46 @@ def test_a_quoted_phrase_is_marked_where_it_occurs(bundled: FlaskClient) -> None
 def test_typed_words_are_marked_in_result_titles(bundled: FlaskClient) -> None:
     page = bundled.get("/?q=Finlande").get_data(as_text=True)
     assert "rejoint" in page and re.search(r"<h2><a [^>]*>La <mark>Finlande</mark>", page)
+
+
+def _ids(client: FlaskClient, **args: str) -> list[str]:
+    found = client.get("/api/search", query_string={"per_page": 100, **args}).json
+    return [hit["id"] for hit in found["results"]]
+
+
+def test_a_reversed_period_is_swapped(bundled: FlaskClient) -> None:
+    forward = _ids(bundled, q="sécurité", **{"from": "2022", "to": "2023"})
+    assert forward and _ids(bundled, q="sécurité", **{"from": "2023", "to": "2022"}) == forward
+    page = bundled.get("/?q=s%C3%A9curit%C3%A9&from=2023&to=2022")
+    assert page.status_code == 200 and 'class="hit"' in page.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("written", "iso"),
+    [("03/2024", "2024-03"), ("mars 2024", "2024-03"), ("Mars  2024", "2024-03"),
+     ("01/03/2024", "2024-03-01"), ("1er mars 2024", "2024-03-01"), ("2024-3", "2024-03")],
+)  # fmt: skip
+def test_periods_written_the_french_way(bundled: FlaskClient, written: str, iso: str) -> None:
+    for q in ("OTAN", "sécurité", "cyber*"):
+        expected = _ids(bundled, q=q, **{"from": "2019", "to": iso})
+        assert _ids(bundled, q=q, **{"from": "2019", "to": written}) == expected
+        later = _ids(bundled, q=q, **{"from": written})
+        assert later == _ids(bundled, q=q, **{"from": iso})
+
+
+def test_a_period_mistake_is_shown_beside_the_form_with_the_results(bundled: FlaskClient) -> None:
+    response = bundled.get("/?q=OTAN&from=2024-02-30&to=2025&type=communiqu%C3%A9")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert 'class="hit"' in html and "Type : communiqué" in html  # results and filters stay
+    error = re.search(r'<p class="form-error" id="period-error"[^>]*>([^<]*)</p>', html)
+    assert (
+        error
+        and "« Du »" in error.group(1)
+        and "n’existe pas"
+        in error.group(1).replace("n’est pas une date qui existe", "n’existe pas")
+    )
+    assert "« from »" not in html
+    assert re.search(r'<input id="from"[^>]*value="2024-02-30"[^>]*aria-invalid="true"', html)
+    garbage = bundled.get("/?q=OTAN&to=bient%C3%B4t").get_data(as_text=True)
+    assert "« au »" in garbage and 'class="hit"' in garbage

@@ -198,10 +198,11 @@ def _integer(maximum: int, default: int) -> dict[str, Any]:
 def _period() -> dict[str, Any]:
     return {
         "type": "string",
-        "pattern": "^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$",
+        "maxLength": 40,
         "description": (
-            "`YYYY`, `YYYY-MM` or `YYYY-MM-DD`. A date that does not exist, or `from` after `to`, "
-            "gets 400."
+            "`YYYY`, `YYYY-MM`, `YYYY-MM-DD`, or as written in French: `03/2024`, `15/03/2024`, "
+            "`mars 2024`, `15 mars 2024`. A date that does not exist, or another text, gets 400; "
+            "`from` after `to` is read the other way round."
         ),
     }
 

@@ -17,6 +17,7 @@ from werkzeug.datastructures import MultiDict
 
 from search.documents import get_document, marked_paragraphs, similar_documents
 from search.errors import BadRequest
+from search.periods import BadPeriod, period_bound
 from search.querying import Page, highlighting, search
 
 from .params import PARAMETERS, search_request
@@ -31,13 +32,22 @@ PAGE_LINKS = 2  # pages shown on each side of the current one
 FEED_ENTRIES = 20
 SORT_LABELS = {"relevance": "pertinence", "date": "plus récents", "date_asc": "plus anciens"}
 FACET_LABELS = {"year": "Année", "type": "Type", "source": "Source"}
+PERIOD_LABELS = {"from": "Du", "to": "au"}  # the date fields as the form names them
 
 
 @blueprint.get("/")
 def index() -> str:
     store = current_app.extensions["index_store"]
     settings = current_app.config["SEARCH_SETTINGS"]
-    search_req = search_request(request.args, settings["per_page"])
+    period_error = None
+    try:
+        search_req = search_request(request.args, settings["per_page"])
+    except BadPeriod as error:  # said beside the form; the results come without that filter
+        period_error = (error.name, f"« {PERIOD_LABELS[error.name]} » {error.reason}")
+        undated = MultiDict(request.args)
+        for name in ("from", "to"):
+            undated.pop(name, None)
+        search_req = search_request(undated, settings["per_page"])
     if not search_req.q:
         return render_template("home.html", info=store.info(), q="")
     started = time.perf_counter()
@@ -50,7 +60,8 @@ def index() -> str:
         elapsed_ms=elapsed_ms,
         links=_links(page),
         facets=_facet_links(page),
-        active=_active_filters(),
+        active=_active_filters(period_error is None),
+        period_error=period_error,
         sorts=[(key, label, _url(sort=key)) for key, label in SORT_LABELS.items()],
         suggestion_url=_url(q=page.suggestion) if page.suggestion else None,
         timeline=_timeline(page),
@@ -181,18 +192,27 @@ def _facet_links(page: Page) -> list[dict[str, Any]]:
     return facets
 
 
-def _active_filters() -> list[tuple[str, str]]:
+def _active_filters(period_in_force: bool = True) -> list[tuple[str, str]]:
     """(label, URL that removes it) for each filter in force."""
     active = []
-    if request.args.get("from") or request.args.get("to"):
-        period = f"{request.args.get('from') or '…'} – {request.args.get('to') or '…'}"
-        active.append((f"Période : {period}", _url(**{"from": None, "to": None})))
+    if period_in_force and (request.args.get("from") or request.args.get("to")):
+        active.append((f"Période : {_period_label()}", _url(**{"from": None, "to": None})))
     for name, label in (("type", "Type"), ("source", "Source")):
         values = request.args.getlist(name)
         for value in values:
             rest = [v for v in values if v != value]
             active.append((f"{label} : {value}", _url(**{name: rest or None})))
     return active
+
+
+def _period_label() -> str:
+    """``2022``, ``2022 – 2024``, ``2022 – …``: the period as typed (a reversed one in order)."""
+    start, end = request.args.get("from", "").strip(), request.args.get("to", "").strip()
+    if start == end:
+        return start
+    if start and end and period_bound(start, "from", False) > period_bound(end, "to", True):
+        start, end = end, start
+    return f"{start or '…'} – {end or '…'}"
 
 
 def _hidden_fields() -> list[tuple[str, str]]:
