@@ -16,10 +16,11 @@ Everything returned is plain data.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
 from typing import Any
 
+import numpy as np
 from whoosh.searching import Searcher
 
 from .accumulating import Accumulated, accumulate
@@ -166,7 +167,7 @@ def search(
         page=request.page,
         per_page=request.per_page,
         hits=hits,
-        facets=count_facets(index.columns, found.docs),
+        facets=_facets(index, compiled, request.filters, found, deadline),
         timeline=timeline(index.columns["month"], found.docs),
         suggestion=did_you_mean(
             vocabulary, request.q, typed, found.total < options.typo_below or corrected, stems
@@ -175,6 +176,34 @@ def search(
         partial=deadline.reached,
         sort=request.sort,
     )
+
+
+def _facets(
+    index: ServedIndex,
+    compiled: CompiledQuery,
+    filters: Filters,
+    found: Accumulated,
+    deadline: Deadline,
+) -> dict[str, list[FacetValue]]:
+    """Facet counts of the matches; a kind with values chosen (types, sources) is counted
+    without its own filter, so the other values stay listed and can be ticked as well."""
+    facets = count_facets(index.columns, found.docs)
+    chosen = {"type": filters.types, "source": filters.sources}
+    if not any(chosen.values()) or deadline.expired:
+        return facets
+    unfiltered = accumulate(index.searcher, index.postings, compiled, None, deadline).docs
+    for name, values in chosen.items():
+        if values:
+            others = replace(filters, types=()) if name == "type" else replace(filters, sources=())
+            allowed = allowed_documents(index.searcher, others)
+            docs = unfiltered if allowed is None else unfiltered[_within(unfiltered, allowed)]
+            facets[name] = count_facets(index.columns, docs)[name]
+    return facets
+
+
+def _within(docs: np.ndarray, allowed: Iterable[int]) -> np.ndarray:
+    """Which of ``docs`` are in ``allowed``, as a mask."""
+    return np.isin(docs, np.fromiter(allowed, np.int64))
 
 
 def _stem_documents(searcher: Searcher) -> Callable[[str], int]:

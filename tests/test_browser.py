@@ -503,3 +503,30 @@ def test_the_site_has_an_icon(page: Page) -> None:
     page.goto("/")
     has_icon_link = page.locator("link[rel~=icon]").count() > 0
     assert has_icon_link or page.request.get("/favicon.ico").ok
+
+
+# --- issue 18: what a first-time user trips on ------------------------------------------------
+
+
+def test_several_values_of_one_facet_can_be_ticked(page: Page) -> None:
+    page.goto("/?q=sécurité")
+    total = result_count(page)
+    section = page.locator("aside section.facet").filter(
+        has=page.get_by_role("heading", name="Type", exact=True)
+    )
+    first = section.get_by_role("link").nth(0)
+    first_value = first.inner_text()
+    first.click()
+    one = result_count(page)
+    second = section.locator("a:not([aria-current])").first
+    expect(second).to_be_visible()  # the other types stay listed once one is chosen
+    second_value = second.inner_text()
+    second.click()
+    assert sorted(query_of(page)["type"]) == sorted([first_value, second_value])
+    expect(page.locator("ul.active-filters li")).to_have_count(2)
+    assert one < result_count(page) <= total
+    shown = set(page.locator("ol.hits .meta .type").all_inner_texts())
+    assert shown <= {first_value, second_value} and len(shown) == 2
+    expect(section.locator("a[aria-current]")).to_have_count(2)
+    section.locator("a[aria-current]", has_text=first_value).click()  # unticked
+    assert query_of(page)["type"] == [second_value]

@@ -170,7 +170,8 @@ def _timeline(page: Page) -> dict[str, Any]:
 
 
 def _facet_links(page: Page) -> list[dict[str, Any]]:
-    """Each facet with its values, counts and the URL that filters on the value."""
+    """Each facet with its values, counts and the URL that ticks or unticks the value (types
+    and sources: several values of one kind may be ticked, any of them matches)."""
     chosen = {name: request.args.getlist(name) for name in ("type", "source")}
     facets = []
     for name, values in page.facets.items():
@@ -180,11 +181,12 @@ def _facet_links(page: Page) -> list[dict[str, Any]]:
         for value in values:
             url: str | None
             if name == "year":
-                url = _url(**{"from": value.value, "to": value.value})
                 selected = request.args.get("from") == value.value == request.args.get("to")
-            else:
+                url = None if selected else _url(**{"from": value.value, "to": value.value})
+            else:  # ticking a value adds it to those chosen; ticking it again takes it away
                 selected = value.value in chosen[name]
-                url = _url(**{name: [*chosen[name], value.value]}) if not selected else None
+                rest = [v for v in chosen[name] if v != value.value]
+                url = _url(**{name: (rest or None) if selected else [*chosen[name], value.value]})
             items.append(
                 {"value": value.value, "count": value.count, "url": url, "selected": selected}
             )
