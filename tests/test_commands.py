@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -15,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import DOCS, ROOT
+from .conftest import DOCS, ROOT, write_jsonl
 
 BIN = Path(sys.executable).parent
 
@@ -127,3 +129,84 @@ def test_reindex_reports_impossible_unquoted_dates_and_takes_a_number_title_as_t
     assert "trouvé une liste" in result.stderr and "trouvé list" not in result.stderr
     found = run("search-cli", "2025", "--index", str(tmp_path / "ix"), "--json")
     assert [hit["title"] for hit in json.loads(found.stdout)["hits"]] == ["2025"]
+
+
+def _checkout_copy(tmp_path: Path) -> Path:
+    """The Makefile, corpus and synonyms in a folder of their own, with a ``.venv`` whose
+    ``bin`` is this test's and whose stamps are newer than ``pyproject.toml``: ``make`` never
+    installs anything there (an install would point this venv at the copy)."""
+    copy = tmp_path / "checkout"
+    copy.mkdir()
+    for name in ("Makefile", "synonyms.txt", "pyproject.toml"):
+        shutil.copy2(ROOT / name, copy / name)
+    shutil.copytree(ROOT / "corpus", copy / "corpus")
+    (copy / ".venv").mkdir()
+    for entry in BIN.parent.iterdir():  # bin, lib, pyvenv.cfg: this venv, without its stamps
+        if not entry.name.startswith("."):
+            (copy / ".venv" / entry.name).symlink_to(entry)
+    later = (copy / "pyproject.toml").stat().st_mtime + 60
+    for stamp in (".installed-stamp", ".app-installed-stamp"):
+        (copy / ".venv" / stamp).touch()
+        os.utime(copy / ".venv" / stamp, (later, later))
+    return copy
+
+
+def _make(copy: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        ["make", "--no-print-directory", *args],
+        cwd=copy,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env={**os.environ, **(env or {})},
+        start_new_session=True,  # make, reindex and serve: one process group to stop
+    )
+
+
+def test_make_run_checks_the_port_before_indexing(tmp_path: Path) -> None:
+    copy = _checkout_copy(tmp_path)
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = str(taken.getsockname()[1])
+        make = _make(copy, "run", env={"COMMUNIQUES_PORT": port})
+        out, _ = make.communicate(timeout=300)
+    assert make.returncode != 0
+    assert f"127.0.0.1:{port}" in out and "déjà" in out, out
+    assert not (copy / "index").exists() and not (copy / "run-index").exists(), out
+
+
+def test_make_run_keeps_its_own_index_and_leaves_the_users(tmp_path: Path) -> None:
+    copy = _checkout_copy(tmp_path)
+    mine = write_jsonl(tmp_path / "mine.jsonl", [{"id": "a-moi", "body": "Mon texte Zorglub."}])
+    assert run("reindex", str(mine), "--index", str(copy / "index")).returncode == 0
+    port = free_port()
+    make = _make(copy, "run", env={"COMMUNIQUES_PORT": str(port)})
+    try:
+        for _ in range(600):
+            try:
+                status, health = get(f"http://127.0.0.1:{port}/api/health")
+                break
+            except (ConnectionError, urllib.error.URLError):
+                assert make.poll() is None, make.communicate()[0]
+                time.sleep(0.2)
+        else:
+            pytest.fail("make run did not serve")
+        assert status == 200 and health["documents"] == 50
+    finally:
+        os.killpg(make.pid, signal.SIGTERM)
+        make.communicate(timeout=30)
+    found = run("search-cli", "Zorglub", "--index", str(copy / "index"), "--json")
+    assert json.loads(found.stdout)["total"] == 1, found.stderr
+
+
+def test_make_run_does_not_install_the_test_tools(tmp_path: Path) -> None:
+    copy = tmp_path / "fresh"
+    copy.mkdir()
+    for name in ("Makefile", "pyproject.toml"):
+        shutil.copy2(ROOT / name, copy / name)
+    dry = subprocess.run(
+        ["make", "-n", "run"], cwd=copy, capture_output=True, text=True, check=False
+    ).stdout
+    installs = [line for line in dry.splitlines() if "pip install" in line]
+    assert installs and not any("[test]" in line for line in installs), dry
