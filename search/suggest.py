@@ -26,6 +26,7 @@ class TitleSuggestion:
     id: str
     title: str
     date: str | None
+    type: str | None = None  # communiqué, discours… as the document says (None: not given)
 
 
 @dataclass(frozen=True)
@@ -69,4 +70,7 @@ def _titles(index: ServedIndex, words: list[Word], limit: int) -> list[TitleSugg
     if compiled.empty:
         return []
     results = index.searcher.search(wq.And(list(compiled.groups)), limit=limit)
-    return [TitleSuggestion(hit["id"], hit["title"], hit.get("date")) for hit in results]
+    return [
+        TitleSuggestion(hit["id"], hit["title"], hit.get("date"), hit.get("type"))
+        for hit in results
+    ]

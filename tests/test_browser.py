@@ -11,6 +11,7 @@ own browser download is not used.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import socket
@@ -530,3 +531,30 @@ def test_several_values_of_one_facet_can_be_ticked(page: Page) -> None:
     expect(section.locator("a[aria-current]")).to_have_count(2)
     section.locator("a[aria-current]", has_text=first_value).click()  # unticked
     assert query_of(page)["type"] == [second_value]
+
+
+def test_escape_closes_the_suggestions_and_keeps_the_text(page: Page) -> None:
+    page.goto("/")
+    box = page.get_by_role("combobox", name="Rechercher dans les communiqués")
+    box.press_sequentially("cyb", delay=120)
+    listbox = page.get_by_role("listbox", name="Suggestions")
+    expect(listbox).to_be_visible()
+    box.press("Escape")
+    expect(listbox).to_be_hidden()
+    expect(box).to_have_attribute("aria-expanded", "false")
+    expect(box).to_have_value("cyb")
+    box.press("Escape")  # a second Escape, list closed: the browser's own (clears the box)
+    expect(box).to_have_value("")
+
+
+def test_title_suggestions_are_labelled_by_their_type(page: Page, base_url: str) -> None:
+    with urllib.request.urlopen(base_url + "/api/suggest?q=discours") as response:
+        titles = json.load(response)["titles"]
+    assert {title["type"] for title in titles} >= {"discours"}, titles
+    page.goto("/")
+    box = page.get_by_role("combobox", name="Rechercher dans les communiqués")
+    box.press_sequentially("discours", delay=60)
+    options = page.get_by_role("listbox", name="Suggestions").get_by_role("option")
+    expect(options.first).to_be_visible()
+    kinds = page.locator("#suggestions .kind").all_inner_texts()
+    assert kinds == [title["type"] or "document" for title in titles]

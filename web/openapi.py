@@ -477,7 +477,7 @@ def _suggestions() -> dict[str, Any]:
 
 def _title_suggestion() -> dict[str, Any]:
     return _object(
-        {"id": _text(), "title": _text(), "date": _date()},
+        {"id": _text(), "title": _text(), "date": _date(), "type": _text(nullable=True)},
         "A document whose title matches what was typed.",
     )
 
