@@ -153,3 +153,17 @@ def test_a_period_mistake_is_shown_beside_the_form_with_the_results(bundled: Fla
     assert re.search(r'<input id="from"[^>]*value="2024-02-30"[^>]*aria-invalid="true"', html)
     garbage = bundled.get("/?q=OTAN&to=bient%C3%B4t").get_data(as_text=True)
     assert "« au »" in garbage and 'class="hit"' in garbage
+
+
+@pytest.mark.parametrize(
+    ("typed", "agreeing", "disagreeing"),
+    [("politique spa", "politique spatiale", "politique spatiaux"),
+     ("Union eur", "Union européenne", "Union européens")],
+)  # fmt: skip
+def test_word_suggestions_agree_with_the_word_before(
+    bundled: FlaskClient, typed: str, agreeing: str, disagreeing: str
+) -> None:
+    words = bundled.get("/api/suggest", query_string={"q": typed}).json["words"]
+    assert words[0] == agreeing and disagreeing not in words, words
+    alone = bundled.get("/api/suggest", query_string={"q": typed.split()[-1]}).json["words"]
+    assert disagreeing.split()[-1] in alone  # the form exists: only the pairing is refused
