@@ -24,6 +24,7 @@ from .indexing import reindex as run_reindex
 from .progress import Progress
 from .querying import SORTS, SearchOptions, SearchRequest, search
 from .store import IndexStore
+from .wording import count
 
 EXIT_CODES = {400: 2, 404: 3, 409: 75, 503: 69, 507: 74}
 
@@ -148,11 +149,14 @@ def search_command(
         request = SearchRequest(query, page, per_page, filters, sort)
         result = search(store.current(), request, SearchOptions.from_settings(settings))
     if as_json:
-        click.echo(json.dumps(asdict(result), ensure_ascii=False, indent=2))
+        shown = {
+            ("results" if key == "hits" else key): value for key, value in asdict(result).items()
+        }
+        click.echo(json.dumps(shown, ensure_ascii=False, indent=2))  # ``results``, as in the API
         return
     if result.suggestion:
         click.echo(f"Vouliez-vous dire : {result.suggestion} ?")
-    click.echo(f"{result.total} résultats — page {result.page}/{result.pages}")
+    click.echo(f"{count(result.total, 'résultat')} — page {result.page}/{result.pages}")
     for rank, hit in enumerate(result.hits, start=(page - 1) * per_page + 1):
         score = f"  ({hit.score:.2f})" if hit.score is not None else ""
         click.echo(f"{rank:>3}. [{hit.date or '—'}] {hit.title}{score}")

@@ -41,6 +41,7 @@ from .generations import (
 )
 from .locking import WriterLock
 from .schema import SCHEMA_VERSION, TITLE_WEIGHT
+from .wording import count
 from .writing import Changes, write_corpus
 
 MODES = {"full": "complète", "incremental": "incrémentale", "copied": "copiée"}
@@ -66,14 +67,14 @@ class ReindexReport:
 
     def summary(self) -> str:
         details = (
-            f" ({self.added} ajoutés, {self.updated} modifiés, {self.deleted} supprimés, "
-            f"{self.unchanged} inchangés)"
+            f" ({count(self.added, 'ajouté')}, {count(self.updated, 'modifié')}, "
+            f"{count(self.deleted, 'supprimé')}, {count(self.unchanged, 'inchangé')})"
             if self.mode == "incremental"
             else ""
         )
         mode = MODES.get(self.mode, self.mode)
         return (
-            f"{self.indexed} documents indexés{details}, {self.skipped} ignorés, "
+            f"{count(self.indexed, 'document indexé')}{details}, {count(self.skipped, 'ignoré')}, "
             f"{self.seconds:.1f} s (génération {self.generation}, {mode})"
         )
 

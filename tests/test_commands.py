@@ -49,7 +49,7 @@ def test_reindex_reports_bad_lines_and_ends_with_a_summary(
     assert f"{corpus_dir / 'docs.jsonl'}:5: champ « body » manquant ou vide" in result.stderr
     # once everything is read, the last step says what it does instead of a frozen "time left"
     assert f"lecture terminée : {len(DOCS)} documents en " in result.stderr
-    assert result.stdout.startswith(f"{len(DOCS)} documents indexés, 1 ignorés, ")
+    assert result.stdout.startswith(f"{len(DOCS)} documents indexés, 1 ignoré, ")
 
 
 def test_reindex_index_folder_from_the_environment(tmp_path: Path, corpus_dir: Path) -> None:
@@ -57,7 +57,7 @@ def test_reindex_index_folder_from_the_environment(tmp_path: Path, corpus_dir: P
     result = run("reindex", str(corpus_dir), env={"COMMUNIQUES_INDEX_DIR": str(target)})
     assert result.returncode == 0 and (target / "CURRENT").is_file()
     found = run("search-cli", "Geoana", "--json", env={"COMMUNIQUES_INDEX_DIR": str(target)})
-    assert json.loads(found.stdout)["hits"][0]["id"] == "industrie-2024"
+    assert json.loads(found.stdout)["results"][0]["id"] == "industrie-2024"
 
 
 def test_reindex_of_a_missing_path_fails_clearly(tmp_path: Path) -> None:
@@ -128,7 +128,7 @@ def test_reindex_reports_impossible_unquoted_dates_and_takes_a_number_title_as_t
     assert f"{corpus / 'fevrier.md'}: date impossible : '2025-02-30'" in result.stderr
     assert "trouvé une liste" in result.stderr and "trouvé list" not in result.stderr
     found = run("search-cli", "2025", "--index", str(tmp_path / "ix"), "--json")
-    assert [hit["title"] for hit in json.loads(found.stdout)["hits"]] == ["2025"]
+    assert [hit["title"] for hit in json.loads(found.stdout)["results"]] == ["2025"]
 
 
 def _checkout_copy(tmp_path: Path) -> Path:
@@ -210,3 +210,22 @@ def test_make_run_does_not_install_the_test_tools(tmp_path: Path) -> None:
     ).stdout
     installs = [line for line in dry.splitlines() if "pip install" in line]
     assert installs and not any("[test]" in line for line in installs), dry
+
+
+def test_the_commands_agree_in_number_and_with_the_api(tmp_path: Path) -> None:
+    corpus = write_jsonl(tmp_path / "one.jsonl", [{"id": "seul", "body": "Un texte Zorglub."}])
+    cut = '{"id": "coupe", "title": "Une ligne coupée", "body": "Le texte"'  # no closing }
+    with corpus.open("a", encoding="utf-8") as handle:
+        handle.write(cut + "\n")
+    result = run("reindex", str(corpus), "--index", str(tmp_path / "ix"))
+    assert result.stdout.startswith("1 document indexé, 1 ignoré, "), result.stdout
+    assert "lecture terminée : 1 document en " in result.stderr
+    assert f"one.jsonl:2: JSON invalide : Expecting ',' delimiter (colonne {len(cut) + 1})" in (
+        result.stderr
+    )
+    found = run("search-cli", "Zorglub", "--index", str(tmp_path / "ix"))
+    assert found.stdout.startswith("1 résultat — page 1/1"), found.stdout
+    as_json = json.loads(
+        run("search-cli", "Zorglub", "--index", str(tmp_path / "ix"), "--json").stdout
+    )
+    assert [hit["id"] for hit in as_json["results"]] == ["seul"] and "hits" not in as_json
