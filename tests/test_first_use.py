@@ -167,3 +167,44 @@ def test_word_suggestions_agree_with_the_word_before(
     assert words[0] == agreeing and disagreeing not in words, words
     alone = bundled.get("/api/suggest", query_string={"q": typed.split()[-1]}).json["words"]
     assert disagreeing.split()[-1] in alone  # the form exists: only the pairing is refused
+
+
+def test_a_one_year_period_is_named_once(bundled: FlaskClient) -> None:
+    html = bundled.get("/?q=OTAN&from=2023&to=2023").get_data(as_text=True)
+    assert "Période : 2023 " in html and "2023 – 2023" not in html
+
+
+def test_a_page_beyond_the_last_goes_to_the_last(bundled: FlaskClient) -> None:
+    pages = -(-bundled.get("/api/search?q=OTAN").json["total"] // 10)
+    response = bundled.get("/?q=OTAN&sort=date&page=99")
+    assert response.status_code == 302
+    assert response.headers["Location"] == f"/?q=OTAN&sort=date&page={pages}"
+
+
+def test_an_empty_feed_and_results_page_say_so_plainly(bundled: FlaskClient) -> None:
+    feed = bundled.get("/feed?q=zorglubien").get_data(as_text=True)
+    assert "Les 0" not in feed and "Aucun communiqué pour « zorglubien »" in feed
+    html = bundled.get("/?q=zorglubien").get_data(as_text=True)
+    assert "Aucun résultat" in html
+    assert "flux Atom" not in html and "Trier par" not in html and "Trier et filtrer" not in html
+
+
+def test_a_query_of_stop_words_only_is_not_called_incorrect(bundled: FlaskClient) -> None:
+    response = bundled.get("/?q=les+des")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400 and "Requête incorrecte" not in html
+    assert "aucun mot à chercher" in html and 'value="les des"' in html
+
+
+def test_the_document_page_without_a_query_leaves_the_focus_alone(bundled: FlaskClient) -> None:
+    first = bundled.get("/api/search?q=OTAN").json["results"][0]["id"]
+    assert "autofocus" not in bundled.get(f"/documents/{first}").get_data(as_text=True)
+    assert "autofocus" in bundled.get("/").get_data(as_text=True)
+
+
+def test_the_document_page_shows_the_other_fields(tmp_path: Path) -> None:
+    doc = {"id": "signe", "title": "Note", "body": "Texte.", "auteur": "Service de presse"}
+    reindex([write_jsonl(tmp_path / "docs.jsonl", [doc])], tmp_path / "index")
+    with app_client(tmp_path / "index") as client:
+        html = client.get("/documents/signe").get_data(as_text=True)
+    assert re.search(r"<dt>auteur</dt>\s*<dd>Service de presse</dd>", html), html

@@ -12,8 +12,18 @@ from dataclasses import replace
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import Blueprint, Flask, Response, current_app, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Flask,
+    Response,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from werkzeug.datastructures import MultiDict
+from werkzeug.wrappers import Response as WerkzeugResponse
 
 from search.documents import get_document, marked_paragraphs, similar_documents
 from search.errors import BadRequest
@@ -36,7 +46,7 @@ PERIOD_LABELS = {"from": "Du", "to": "au"}  # the date fields as the form names 
 
 
 @blueprint.get("/")
-def index() -> str:
+def index() -> str | WerkzeugResponse:
     store = current_app.extensions["index_store"]
     settings = current_app.config["SEARCH_SETTINGS"]
     period_error = None
@@ -49,10 +59,12 @@ def index() -> str:
             undated.pop(name, None)
         search_req = search_request(undated, settings["per_page"])
     if not search_req.q:
-        return render_template("home.html", info=store.info(), q="")
+        return render_template("home.html", info=store.info(), q="", autofocus=True)
     started = time.perf_counter()
     page = search(store.current(), search_req, current_app.extensions["search_options"])
     elapsed_ms = (time.perf_counter() - started) * 1000
+    if page.total and page.page > page.pages:  # ``page=99`` of 2: the last page
+        return redirect(_url(page=page.pages))
     return render_template(
         "results.html",
         page=page,
