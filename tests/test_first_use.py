@@ -3,6 +3,7 @@ over an index built by the real ``reindex``): rankings, snippets, corrections, f
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -208,3 +209,36 @@ def test_the_document_page_shows_the_other_fields(tmp_path: Path) -> None:
     with app_client(tmp_path / "index") as client:
         html = client.get("/documents/signe").get_data(as_text=True)
     assert re.search(r"<dt>auteur</dt>\s*<dd>Service de presse</dd>", html), html
+
+
+def _assert_cut_between_words(client: FlaskClient, q: str) -> None:
+    found = client.get("/api/search", query_string={"q": q, "per_page": 50}).json
+    assert found["total"] > 0
+    for hit in found["results"]:
+        body = " ".join(client.get(f"/api/documents/{hit['id']}").json["body"].split())
+        plain = html.unescape(re.sub(r"</?mark>", "", hit["snippet"]))
+        for fragment in plain.split(" … "):
+            fragment = fragment.strip("…")
+            at = body.find(fragment)
+            assert at >= 0, fragment
+            assert at == 0 or body[at - 1] == " ", (hit["id"], body[max(0, at - 20) : at + 20])
+            after = at + len(fragment)
+            assert after == len(body) or body[after] == " ", (hit["id"], fragment[-20:])
+
+
+@pytest.mark.parametrize("q", ["OTAN", "l’OTAN", "Alliés", "sécurité", "Ukraine", "Finlande"])
+def test_snippets_start_and_end_between_words(bundled: FlaskClient, q: str) -> None:
+    _assert_cut_between_words(bundled, q)
+
+
+def test_a_snippet_never_starts_inside_an_elided_word(tmp_path: Path) -> None:
+    """Two matches about one snippet length apart leave almost no room before the first: the
+    passage must still start at ``l’OTAN``, not at ``’OTAN``."""
+    lead = "Texte d’introduction sans rapport avec le sujet traité ici " * 3
+    docs = [
+        {"id": f"d{gap}", "title": "Note", "body": f"{lead}avec l’OTAN {'mot ' * gap}et OTAN fin"}
+        for gap in range(45, 56)
+    ]
+    reindex([write_jsonl(tmp_path / "docs.jsonl", docs)], tmp_path / "index")
+    with app_client(tmp_path / "index") as client:
+        _assert_cut_between_words(client, "OTAN")
