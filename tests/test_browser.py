@@ -426,7 +426,7 @@ def test_a_timeline_bar_filters_to_its_period(page: Page) -> None:
     assert match, label
     year, count = match.group(1), int(match.group(2))
     bars.nth(1).click()
-    expect(page.locator("ul.active-filters")).to_contain_text(f"Période : {year} – {year}")
+    expect(page.locator("ul.active-filters")).to_contain_text(f"Période : {year} ")
     args = query_of(page)
     assert args["from"] == [year] and args["to"] == [year]
     assert result_count(page) == count <= total
@@ -558,3 +558,28 @@ def test_title_suggestions_are_labelled_by_their_type(page: Page, base_url: str)
     expect(options.first).to_be_visible()
     kinds = page.locator("#suggestions .kind").all_inner_texts()
     assert kinds == [title["type"] or "document" for title in titles]
+
+
+def test_keyboard_users_reach_the_first_result_without_crossing_the_timeline(page: Page) -> None:
+    page.goto("/?q=sécurité")
+    expect(page.locator("figure.timeline")).to_be_visible()
+    assert page.locator("figure.timeline a").count() > 5
+    search_box(page).focus()
+    first = page.locator("ol.hits h2 a").first
+    for presses in range(1, 40):
+        page.keyboard.press("Tab")
+        if first.evaluate("link => link === document.activeElement"):
+            break
+        focused = page.evaluate("document.activeElement.closest('figure') !== null")
+        assert not focused, f"Tab {presses} stopped on a timeline bar"
+    else:
+        pytest.fail("Tab never reached the first result")
+    assert presses <= 5
+
+
+def test_the_search_box_is_wide_on_a_phone(open_watch: Callable[..., Watch]) -> None:
+    page = open_watch(**SCREENS["phone"]).new_page()
+    for path in ("/", "/?q=sécurité"):
+        page.goto(path)
+        box = search_box(page).bounding_box()
+        assert box and box["width"] >= 0.6 * 390, (path, box)
