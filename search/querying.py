@@ -30,6 +30,7 @@ from .errors import BadRequest
 from .facets import FacetValue, count_facets
 from .filtering import Filters, allowed_documents
 from .highlight import Located, highlight_all, snippet_of_spans, spans_of
+from .known import check_known
 from .lexicon import did_you_mean, near_words, prefix_words
 from .marking import body_words
 from .matching import CompiledQuery, compile_query
@@ -144,6 +145,7 @@ def search(
     compiled = compile_query(parsed, prefixes)
     if compiled.empty:
         raise BadRequest(_nothing_to_search(request.q))
+    check_known(searcher, request.filters)
     allowed = allowed_documents(searcher, request.filters)
     found = accumulate(searcher, index.postings, compiled, allowed, deadline)
     corrected = False

@@ -242,3 +242,16 @@ def test_a_snippet_never_starts_inside_an_elided_word(tmp_path: Path) -> None:
     reindex([write_jsonl(tmp_path / "docs.jsonl", docs)], tmp_path / "index")
     with app_client(tmp_path / "index") as client:
         _assert_cut_between_words(client, "OTAN")
+
+
+def test_an_unknown_type_or_source_is_said(bundled: FlaskClient) -> None:
+    for name in ("type", "source"):
+        response = bundled.get("/api/search", query_string={"q": "OTAN", name: "foo"})
+        assert response.status_code == 400, name
+        assert f"{name} « foo » inconnu" in response.json["error"]
+    known = bundled.get("/api/search", query_string={"q": "OTAN", "type": "Communique"})
+    assert known.status_code == 200 and known.json["total"] > 0  # accents and case aside
+    page = bundled.get("/?q=OTAN&type=foo&type=discours")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and 'class="hit"' in html
+    assert "Type « foo » inconnu" in html and "Type : discours" in html

@@ -223,7 +223,8 @@ def test_type_and_source_filters_combine_with_any_query(served: ServedIndex) -> 
     )
     assert both == {"secu1", "secu3"}
     assert only("OTAN", types=("discours",)) == set()  # "OTAN" is not in those texts
-    assert only("sécurité", types=("inconnu",)) == set()  # a filter allowing nothing
+    with pytest.raises(BadRequest, match="inconnu"):  # a value no document has is said
+        only("sécurité", types=("inconnu",))
     page = search(served, SearchRequest("sécurité", filters=Filters.parse(date_from="2030")))
     assert (page.total, page.hits) == (0, [])
     assert only("Geoană", types=("discours",), sources=("OTAN",)) == {"geoana1", "geoana2"}

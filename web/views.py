@@ -27,8 +27,9 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 
 from search.documents import get_document, marked_paragraphs, similar_documents
 from search.errors import BadRequest
+from search.known import UnknownValue
 from search.periods import BadPeriod, period_bound
-from search.querying import Page, highlighting, search
+from search.querying import Page, SearchRequest, highlighting, search
 
 from .params import PARAMETERS, search_request
 
@@ -61,7 +62,7 @@ def index() -> str | WerkzeugResponse:
     if not search_req.q:
         return render_template("home.html", info=store.info(), q="", autofocus=True)
     started = time.perf_counter()
-    page = search(store.current(), search_req, current_app.extensions["search_options"])
+    page, dropped = _search_known(store.current(), search_req)
     elapsed_ms = (time.perf_counter() - started) * 1000
     if page.total and page.page > page.pages:  # ``page=99`` of 2: the last page
         return redirect(_url(page=page.pages))
@@ -74,6 +75,7 @@ def index() -> str | WerkzeugResponse:
         facets=_facet_links(page),
         active=_active_filters(period_error is None),
         period_error=period_error,
+        dropped=dropped,
         sorts=[(key, label, _url(sort=key)) for key, label in SORT_LABELS.items()],
         suggestion_url=_url(q=page.suggestion) if page.suggestion else None,
         timeline=_timeline(page),
@@ -82,6 +84,26 @@ def index() -> str | WerkzeugResponse:
         hidden=_hidden_fields(),
         args=request.args,
     )
+
+
+def _search_known(served: Any, search_req: SearchRequest) -> tuple[Page, list[str]]:
+    """The page of ``search_req``; a type or source no document has is left out and said
+    (a bookmarked value that is gone should not end on an error page)."""
+    dropped: list[str] = []
+    while True:
+        try:
+            return search(served, search_req, current_app.extensions["search_options"]), dropped
+        except UnknownValue as error:
+            dropped.append(error.message)
+            filters = search_req.filters
+            if error.name == "type":
+                filters = replace(
+                    filters, types=tuple(v for v in filters.types if v != error.value)
+                )
+            else:
+                rest = tuple(v for v in filters.sources if v != error.value)
+                filters = replace(filters, sources=rest)
+            search_req = replace(search_req, filters=filters)
 
 
 @blueprint.get("/documents/<path:doc_id>")
