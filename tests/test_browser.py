@@ -583,3 +583,31 @@ def test_the_search_box_is_wide_on_a_phone(open_watch: Callable[..., Watch]) -> 
         page.goto(path)
         box = search_box(page).bounding_box()
         assert box and box["width"] >= 0.6 * 390, (path, box)
+
+
+def test_the_home_page_opens_the_corpus_like_a_press_room(page: Page) -> None:
+    page.goto("/")
+    latest = page.get_by_role("region", name="Derniers communiqués").locator("li.hit")
+    expect(latest.first).to_be_visible()
+    dates = latest.locator("time").evaluate_all("e => e.map(t => t.dateTime)")
+    assert len(dates) == 8 and dates == sorted(dates, reverse=True)
+    browse = page.get_by_role("complementary", name="Parcourir")
+    for heading in ("Par année", "Par type", "Par source"):
+        expect(browse.get_by_role("heading", name=heading)).to_be_visible()
+    entry = browse.locator("section.facet", has_text="Par type").locator("li").first
+    value = entry.get_by_role("link").inner_text()
+    count = int(re.sub(r"\D", "", entry.locator(".n").inner_text()))
+    entry.get_by_role("link").click()
+    assert query_of(page)["type"] == [value]
+    assert result_count(page) == count
+    shown = set(page.locator("ol.hits .meta .type").all_inner_texts())
+    assert shown == {value}
+    page.go_back()
+    year = browse.locator("section.facet", has_text="Par année").get_by_role("link").first
+    label = year.inner_text()
+    year.click()
+    expect(page.locator("ul.active-filters")).to_contain_text(f"Période : {label}")
+    years = {
+        d[:4] for d in page.locator("ol.hits time").evaluate_all("e => e.map(t => t.dateTime)")
+    }
+    assert years == {label}

@@ -25,6 +25,7 @@ from flask import (
 from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response as WerkzeugResponse
 
+from search.browsing import browse
 from search.documents import get_document, marked_paragraphs, similar_documents
 from search.errors import BadRequest
 from search.known import UnknownValue
@@ -43,6 +44,7 @@ PAGE_LINKS = 2  # pages shown on each side of the current one
 FEED_ENTRIES = 20
 SORT_LABELS = {"relevance": "pertinence", "date": "plus récents", "date_asc": "plus anciens"}
 FACET_LABELS = {"year": "Année", "type": "Type", "source": "Source"}
+HOME_LATEST = 8  # latest communiqués on the home page
 PERIOD_LABELS = {"from": "Du", "to": "au"}  # the date fields as the form names them
 
 
@@ -59,8 +61,8 @@ def index() -> str | WerkzeugResponse:
         for name in ("from", "to"):
             undated.pop(name, None)
         search_req = search_request(undated, settings["per_page"])
-    if not search_req.q:
-        return render_template("home.html", info=store.info(), q="", autofocus=True)
+    if not search_req.q and not search_req.filters.active and "sort" not in request.args:
+        return _home(store)
     started = time.perf_counter()
     page, dropped = _search_known(store.current(), search_req)
     elapsed_ms = (time.perf_counter() - started) * 1000
@@ -76,7 +78,11 @@ def index() -> str | WerkzeugResponse:
         active=_active_filters(period_error is None),
         period_error=period_error,
         dropped=dropped,
-        sorts=[(key, label, _url(sort=key)) for key, label in SORT_LABELS.items()],
+        sorts=[
+            (key, label, _url(sort=key))
+            for key, label in SORT_LABELS.items()
+            if search_req.q or key != "relevance"  # browsing without words is by date
+        ],
         suggestion_url=_url(q=page.suggestion) if page.suggestion else None,
         timeline=_timeline(page),
         feed_url=url_for("views.feed") + "?" + _encode(_without_paging()),
@@ -86,13 +92,34 @@ def index() -> str | WerkzeugResponse:
     )
 
 
+def _home(store: Any) -> str:
+    """The search box, then the latest communiqués, the corpus's timeline, its types and
+    sources: each a link into the corpus (``/?type=discours``, ``/?from=2024&to=2024``)."""
+    latest = replace(SearchRequest(""), per_page=HOME_LATEST, sort="date")
+    overview = browse(store.current(), latest, current_app.extensions["search_options"])
+    facets = [facet for facet in _facet_links(overview) if facet["name"] != "year"]
+    return render_template(
+        "home.html",
+        info=store.info(),
+        q="",
+        autofocus=True,
+        latest=overview.hits,
+        timeline=_timeline(overview),
+        facets=facets,
+    )
+
+
 def _search_known(served: Any, search_req: SearchRequest) -> tuple[Page, list[str]]:
-    """The page of ``search_req``; a type or source no document has is left out and said
-    (a bookmarked value that is gone should not end on an error page)."""
+    """The page of ``search_req`` (without words: every document its filters allow, newest
+    first); a type or source no document has is left out and said (a bookmarked value that is
+    gone should not end on an error page)."""
     dropped: list[str] = []
+    options = current_app.extensions["search_options"]
     while True:
         try:
-            return search(served, search_req, current_app.extensions["search_options"]), dropped
+            if not search_req.q:
+                return browse(served, search_req, options), dropped
+            return search(served, search_req, options), dropped
         except UnknownValue as error:
             dropped.append(error.message)
             filters = search_req.filters
