@@ -611,3 +611,23 @@ def test_the_home_page_opens_the_corpus_like_a_press_room(page: Page) -> None:
         d[:4] for d in page.locator("ol.hits time").evaluate_all("e => e.map(t => t.dateTime)")
     }
     assert years == {label}
+
+
+def test_the_period_form_reads_french_dates_and_says_a_mistake_beside_it(page: Page) -> None:
+    page.goto("/?q=sécurité")
+    total = result_count(page)
+    form = page.locator("form.dates")
+    form.get_by_label("Du").fill("mars 2024")
+    form.get_by_label("au").fill("2019")  # the other way round: swapped
+    form.get_by_role("button", name="Appliquer").click()
+    expect(page.locator("ul.active-filters")).to_contain_text("Période : 2019 – mars 2024")
+    dates = page.locator("ol.hits time").evaluate_all("e => e.map(t => t.dateTime)")
+    assert dates and all("2019-01-01" <= day <= "2024-03-31" for day in dates)
+    form.get_by_label("Du").fill("30/02/2024")
+    form.get_by_role("button", name="Appliquer").click()
+    error = form.locator("#period-error")
+    expect(error).to_be_visible()
+    expect(error).to_contain_text("« Du »")
+    expect(form.get_by_label("Du")).to_have_attribute("aria-invalid", "true")
+    expect(form.get_by_label("Du")).to_have_value("30/02/2024")
+    assert result_count(page) == total  # the results stay, without the period
