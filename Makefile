@@ -3,23 +3,38 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+APP_STAMP := $(VENV)/.app-installed-stamp
 STAMP := $(VENV)/.installed-stamp
+# `make run` keeps the bundled corpus's index here, apart from ./index (reindex's and serve's
+# default), so that what a user indexed there is never replaced by the demo corpus.
+RUN_INDEX := run-index
 
-.PHONY: install system-deps lucene-deps index run test test-fast lint bench-quality bench-perf bench-load
+.PHONY: install install-app system-deps lucene-deps index run test test-fast lint bench-quality bench-perf bench-load
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-$(STAMP): pyproject.toml
+# The application alone (what `make run` needs)...
+$(APP_STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e .
+	touch $(APP_STAMP)
+
+# ...and with the test and lint tools (what `make test` and development need).
+$(STAMP): $(APP_STAMP)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
 	touch $(STAMP)
 
+install-app: $(APP_STAMP)
+
 install: $(STAMP)
 
-index: install
-	$(BIN)/reindex corpus
+index: install-app
+	$(BIN)/reindex corpus --index $(RUN_INDEX)
 
-run: index
-	$(BIN)/serve
+# The port is checked first: a taken port fails at once instead of after indexing.
+run: install-app
+	$(BIN)/python -m web.port
+	$(BIN)/reindex corpus --index $(RUN_INDEX)
+	$(BIN)/serve --index $(RUN_INDEX)
 
 lint: install
 	$(BIN)/ruff check search web cli tests bench

@@ -22,6 +22,7 @@ from search.engines import open_engine
 from search.errors import SearchError
 from search.filters import Filters
 from search.models import SORTS, SearchRequest
+from search.wording import count
 
 EXIT_CODES = {400: 2, 404: 3, 409: 75, 503: 69, 507: 74}
 
@@ -100,8 +101,10 @@ def reindex(
 )
 @click.option("--page", default=1, show_default=True, help="Page number.")
 @click.option("--per-page", default=10, show_default=True, help="Results per page.")
-@click.option("--from", "date_from", help="First day: YYYY, YYYY-MM or YYYY-MM-DD.")
-@click.option("--to", "date_to", help="Last day: YYYY, YYYY-MM or YYYY-MM-DD.")
+@click.option(
+    "--from", "date_from", help="First day: YYYY, YYYY-MM, YYYY-MM-DD, 03/2024, mars 2024."
+)
+@click.option("--to", "date_to", help="Last day: YYYY, YYYY-MM, YYYY-MM-DD, 03/2024, mars 2024.")
 @click.option("--type", "types", multiple=True, help="Document type (repeatable).")
 @click.option("--source", "sources", multiple=True, help="Source organisation (repeatable).")
 @click.option(
@@ -131,11 +134,14 @@ def search_command(
         request = SearchRequest(query, page, per_page, filters, sort)
         result = open_engine(settings).search(request)
     if as_json:
-        click.echo(json.dumps(asdict(result), ensure_ascii=False, indent=2))
+        shown = {
+            ("results" if key == "hits" else key): value for key, value in asdict(result).items()
+        }
+        click.echo(json.dumps(shown, ensure_ascii=False, indent=2))  # ``results``, as in the API
         return
     if result.suggestion:
         click.echo(f"Vouliez-vous dire : {result.suggestion} ?")
-    click.echo(f"{result.total} résultats — page {result.page}/{result.pages}")
+    click.echo(f"{count(result.total, 'résultat')} — page {result.page}/{result.pages}")
     for rank, hit in enumerate(result.hits, start=(page - 1) * per_page + 1):
         score = f"  ({hit.score:.2f})" if hit.score is not None else ""
         click.echo(f"{rank:>3}. [{hit.date or '—'}] {hit.title}{score}")

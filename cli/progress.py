@@ -12,6 +12,7 @@ from typing import TextIO
 from tqdm import tqdm
 
 from search.corpus import Problem
+from search.wording import count
 
 MAX_SHOWN = 50
 PLAIN_EVERY_SECONDS = 5.0
@@ -58,8 +59,8 @@ class Progress:
             self._bar = None
         elapsed = time.monotonic() - self.started
         self._write(
-            f"lecture terminée : {self.documents} documents en {elapsed:.0f} s ; écriture de "
-            "l’index (tri et compression des listes, sans compteur)…"
+            f"lecture terminée : {count(self.documents, 'document')} en {elapsed:.0f} s ; "
+            "écriture de l’index (tri et compression des listes, sans compteur)…"
         )
 
     def __enter__(self) -> Progress:

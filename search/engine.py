@@ -21,7 +21,8 @@ class Engine(Protocol):
     name: str
 
     def search(self, request: SearchRequest) -> Page:
-        """The asked page of hits (``BadRequest`` for a request it cannot answer)."""
+        """The asked page of hits (``BadRequest`` for a request it cannot answer); without
+        words, every document the filters allow, by date."""
         ...
 
     def document(self, doc_id: str) -> DocumentView:

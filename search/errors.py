@@ -51,3 +51,19 @@ class CorpusError(SearchError):
     """The corpus given to reindex cannot be used at all (missing path, nothing readable)."""
 
     status = 400
+
+
+SHOWN_VALUES = 12  # known values an UnknownValue names
+
+
+class UnknownValue(BadRequest):
+    """A filter value no document has; ``name`` is the parameter, ``value`` the value."""
+
+    def __init__(self, name: str, value: str, known: list[str]) -> None:
+        listed = ", ".join(known[:SHOWN_VALUES]) + (" …" if len(known) > SHOWN_VALUES else "")
+        super().__init__(
+            f"{name} « {value[:60]} » inconnu : aucun document ne l’a"
+            + (f" (valeurs connues : {listed})" if known else "")
+        )
+        self.name = name
+        self.value = value

@@ -1,21 +1,17 @@
 """Filters on exact values: a date range, document types, sources.
 
-Dates are given as ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``; ``from`` means the first day of the
-period given and ``to`` its last day (``to=2024-02`` ends on 29 February 2024). Types and
+Dates are periods as ``periods`` reads them (``2024``, ``2024-02``, ``03/2024``, ``mars 2024``…);
+``from`` means the first day of the period given and ``to`` its last day (``to=2024-02`` ends on
+29 February 2024); a range given the other way round is swapped. Types and
 sources are matched without regard to accents, case or apostrophes (``communique`` finds
 ``communiqué``). An engine turns them into the set of documents they allow.
 """
 
 from __future__ import annotations
 
-import calendar
-import datetime as dt
-import re
 from dataclasses import dataclass
 
-from search.errors import BadRequest
-
-_PERIOD = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?")
+from search.periods import period_bound
 
 
 @dataclass(frozen=True)
@@ -33,34 +29,16 @@ class Filters:
         types: tuple[str, ...] = (),
         sources: tuple[str, ...] = (),
     ) -> Filters:
-        """Filters from request values; ``BadRequest`` saying what is wrong with a date."""
+        """Filters from request values (see ``periods``; a reversed range is swapped);
+        ``BadPeriod`` saying what is wrong with a date."""
         start = period_bound(date_from, "from", last=False) if date_from else None
         end = period_bound(date_to, "to", last=True) if date_to else None
-        if start and end and start > end:
-            raise BadRequest(f"« from » ({date_from}) est après « to » ({date_to})")
+        if start and end and date_from and date_to and start > end:  # typed the other way round
+            start = period_bound(date_to, "to", last=False)
+            end = period_bound(date_from, "from", last=True)
         clean = tuple(value.strip() for value in types if value.strip())
         return cls(start, end, clean, tuple(s.strip() for s in sources if s.strip()))
 
     @property
     def active(self) -> bool:
         return bool(self.date_from or self.date_to or self.types or self.sources)
-
-
-def period_bound(text: str, name: str, last: bool) -> str:
-    """First (or last) day of the period ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``."""
-    match = _PERIOD.fullmatch(text.strip())
-    if not match:
-        raise BadRequest(
-            f"« {name} » doit être une date AAAA, AAAA-MM ou AAAA-MM-JJ (reçu « {text[:40]} »)"
-        )
-    year, month, day = (int(part) if part else None for part in match.groups())
-    assert year is not None
-    try:
-        if month is None:
-            return f"{year:04d}-12-31" if last else f"{year:04d}-01-01"
-        if day is None:
-            end = calendar.monthrange(year, month)[1] if last else 1
-            return dt.date(year, month, end).isoformat()
-        return dt.date(year, month, day).isoformat()
-    except ValueError:
-        raise BadRequest(f"« {name} » n’est pas une date qui existe (reçu « {text} »)") from None

@@ -148,10 +148,16 @@ def _sentence_start(text: str, low: int, limit: int) -> int | None:
 
 
 def _start_at_word(text: str, low: int, limit: int) -> int:
+    """The start of the first whole word from ``low`` (before ``limit``), else of the word
+    ``low`` falls in (``l’OTAN``, never ``’OTAN``)."""
     if low == 0 or text[low - 1].isspace():
         return low
     space = text.find(" ", low, limit)
-    return space + 1 if space >= 0 else low
+    if space >= 0:
+        return space + 1
+    while low > 0 and not text[low - 1].isspace():
+        low -= 1
+    return low
 
 
 def _end_at_word(text: str, high: int) -> int:

@@ -22,6 +22,7 @@ from typing import Any, Protocol
 from search.config import defaults
 from search.corpus import Document, Problem, read_corpus
 from search.errors import CorpusError
+from search.wording import count
 
 
 class ReindexEvents(Protocol):
@@ -101,14 +102,14 @@ class ReindexReport:
 
     def summary(self) -> str:
         details = (
-            f" ({self.added} ajoutés, {self.updated} modifiés, {self.deleted} supprimés, "
-            f"{self.unchanged} inchangés)"
+            f" ({count(self.added, 'ajouté')}, {count(self.updated, 'modifié')}, "
+            f"{count(self.deleted, 'supprimé')}, {count(self.unchanged, 'inchangé')})"
             if self.mode == "incremental"
             else ""
         )
         mode = MODES.get(self.mode, self.mode)
         return (
-            f"{self.indexed} documents indexés{details}, {self.skipped} ignorés, "
+            f"{count(self.indexed, 'document indexé')}{details}, {count(self.skipped, 'ignoré')}, "
             f"{self.seconds:.1f} s (génération {self.generation}, {mode})"
         )
 

@@ -4,15 +4,17 @@
 Rules:
 - ``mot*`` needs a prefix of ``MIN_PREFIX`` letters; it covers at most ``max_expansions``
   words (the most frequent), and a prefix covering more than ``MAX_SCANNED`` words is refused;
-- typo tolerance looks at words of 5 letters or more that the corpus lacks or barely has: one
-  edit for 5 to 8 letters, two from 9 (a swap of two letters counts as one edit);
-- a suggestion replaces such a word by a neighbour found in several times more documents
-  (for a word the corpus has at all, only when the query finds few documents).
+- typo tolerance looks at words of 5 letters or more that the corpus lacks or barely has
+  (counting the documents of every form the word stands for, ``ministre`` and ``ministres``):
+  one edit for 5 to 8 letters, two from 9 (a swap of two letters counts as one edit);
+- a suggestion replaces such a word by a neighbour found in several times more documents,
+  or in any document at all for a word the corpus lacks (a name mentioned once is what people
+  misspell); for a word the corpus has, only when the query finds few documents.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from search.analysis import fold, normalize, split_words
 from search.errors import BadRequest
@@ -23,6 +25,12 @@ MIN_PREFIX = 3
 MAX_SCANNED = 20_000
 RARE = 2  # a word in at most this many documents may be a typo
 NEAR_LIMIT = 5  # neighbours kept per misspelt word
+
+StemDocuments = Callable[[str], int]  # a typed word -> documents of its analysed form
+
+
+def _no_stems(word: str) -> int:
+    return 0
 
 
 def prefix_words(vocabulary: Vocabulary, clause: Clause, max_expansions: int) -> list[str]:
@@ -43,18 +51,24 @@ def max_edits(folded: str) -> int:
     return 0 if len(folded) < 5 else 1 if len(folded) < 9 else 2
 
 
-def near_words(vocabulary: Vocabulary, parsed: ParsedQuery) -> dict[Clause, list[str]]:
+def near_words(
+    vocabulary: Vocabulary, parsed: ParsedQuery, stem_documents: StemDocuments = _no_stems
+) -> dict[Clause, list[str]]:
     """For each typed word the corpus lacks or barely has, its close and more frequent words."""
     found: dict[Clause, list[str]] = {}
     for clause, word in _plain_words(parsed):
-        neighbours = _better_neighbours(vocabulary, fold(word))
+        neighbours = _better_neighbours(vocabulary, word, stem_documents)
         if neighbours:
             found[clause] = [candidate.folded for candidate in neighbours]
     return found
 
 
 def did_you_mean(
-    vocabulary: Vocabulary, typed: str, parsed: ParsedQuery, few_results: bool
+    vocabulary: Vocabulary,
+    typed: str,
+    parsed: ParsedQuery,
+    few_results: bool,
+    stem_documents: StemDocuments = _no_stems,
 ) -> str | None:
     """``typed`` with each doubtful word replaced by its best neighbour, if any was.
 
@@ -65,7 +79,7 @@ def did_you_mean(
         known = vocabulary.get(fold(word))
         if known and not few_results:
             continue
-        neighbours = _better_neighbours(vocabulary, fold(word))
+        neighbours = _better_neighbours(vocabulary, word, stem_documents)
         if neighbours and clause.text in suggestion:
             suggestion = suggestion.replace(clause.text, _rewrite(clause.text, neighbours[0]), 1)
             changed = True
@@ -84,14 +98,17 @@ def _plain_words(parsed: ParsedQuery) -> list[tuple[Clause, str]]:
     return words
 
 
-def _better_neighbours(vocabulary: Vocabulary, folded: str) -> Sequence[Candidate]:
+def _better_neighbours(
+    vocabulary: Vocabulary, word: str, stem_documents: StemDocuments
+) -> Sequence[Candidate]:
+    folded = fold(word)
     edits = max_edits(folded)
     known = vocabulary.get(folded)
-    count = known.documents if known else 0
+    count = max(known.documents if known else 0, stem_documents(word))
     if not edits or count > RARE:
         return []
     near = vocabulary.near(folded, edits, NEAR_LIMIT * 4)
-    return [c for c in near if c.documents >= max(2, 3 * count)][:NEAR_LIMIT]
+    return [c for c in near if c.documents >= max(1, 3 * count)][:NEAR_LIMIT]
 
 
 def _rewrite(chunk: str, candidate: Candidate) -> str:

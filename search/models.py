@@ -8,7 +8,7 @@ Engines return these; the web and the command line render them. Nothing here kno
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import MISSING, dataclass, field, fields
 from typing import Any, TypeVar
 
 from search.config import defaults
@@ -21,9 +21,14 @@ R = TypeVar("R")
 
 def from_stored(record: type[R], stored: Mapping[str, Any], **computed: Any) -> R:
     """A ``record`` (a dataclass of this module) of a document's stored fields: each field
-    the record has is taken from ``stored`` (``None`` when absent) unless ``computed`` gives it."""
-    names = [f.name for f in fields(record)]  # type: ignore[arg-type]
-    return record(**{name: stored.get(name) for name in names if name not in computed}, **computed)
+    the record has is taken from ``stored`` unless ``computed`` gives it; one ``stored`` lacks
+    keeps its default, or is ``None``."""
+    values = {
+        f.name: stored.get(f.name)
+        for f in fields(record)  # type: ignore[arg-type]
+        if f.name not in computed and (f.name in stored or f.default is MISSING)
+    }
+    return record(**values, **computed)
 
 
 @dataclass(frozen=True)
@@ -88,6 +93,7 @@ class Hit:
     source: str | None
     score: float | None  # None when sorted by date
     snippet: str  # HTML: escaped text with <mark> around matched words
+    title_marked: str = ""  # HTML: the title escaped, with <mark> around matched words
 
 
 @dataclass(frozen=True)
@@ -169,6 +175,7 @@ class TitleSuggestion:
     id: str
     title: str
     date: str | None
+    type: str | None = None  # communiqué, discours… as the document says (None: not given)
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ synonyms served always belong to the served index and an edit applies from the n
 Expansion works on the parsed query: a word, a phrase, or a run of consecutive words that
 matches an expression gets the other expressions of its line as alternatives (several words are
 then searched as a phrase): ``Union européenne budget`` becomes ``("Union européenne" OR UE)
-budget``.
+budget``. The alternatives added are marked ``expansion``: they weigh less than what was typed.
 """
 
 from __future__ import annotations
@@ -82,7 +82,7 @@ class Thesaurus:
             others = self.alternatives(_key(text))
             if others:
                 typed = clauses[0] if size == 1 else Clause(text, phrase=True)
-                extra = tuple(Clause(o, phrase=_is_phrase(o)) for o in others)
+                extra = tuple(Clause(o, phrase=_is_phrase(o), expansion=True) for o in others)
                 return size, (typed, *extra)
         return 1, groups[index]
 
@@ -90,7 +90,7 @@ class Thesaurus:
         if clause.prefix or clause.field:
             return (clause,)
         others = self.alternatives(_key(clause.text))
-        return (clause, *(Clause(o, phrase=_is_phrase(o)) for o in others))
+        return (clause, *(Clause(o, phrase=_is_phrase(o), expansion=True) for o in others))
 
 
 def _is_phrase(expression: str) -> bool:

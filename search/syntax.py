@@ -33,13 +33,16 @@ class Clause:
     """A word (a run of characters between spaces) or a quoted phrase, as typed.
 
     ``field`` is ``"title"`` for a title-only clause, else ``None`` (title and body);
-    ``prefix`` marks ``mot*`` (``text`` is then ``mot``).
+    ``prefix`` marks ``mot*`` (``text`` is then ``mot``); ``expansion`` marks an alternative
+    the user did not type (a synonym added by ``synonyms``), which weighs less than the words
+    typed.
     """
 
     text: str
     phrase: bool = False
     field: str | None = None
     prefix: bool = False
+    expansion: bool = False
 
 
 @dataclass(frozen=True)

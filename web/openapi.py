@@ -203,10 +203,11 @@ def _integer(maximum: int, default: int) -> dict[str, Any]:
 def _period() -> dict[str, Any]:
     return {
         "type": "string",
-        "pattern": "^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$",
+        "maxLength": 40,
         "description": (
-            "`YYYY`, `YYYY-MM` or `YYYY-MM-DD`. A date that does not exist, or `from` after `to`, "
-            "gets 400."
+            "`YYYY`, `YYYY-MM`, `YYYY-MM-DD`, or as written in French: `03/2024`, `15/03/2024`, "
+            "`mars 2024`, `15 mars 2024`. A date that does not exist, or another text, gets 400; "
+            "`from` after `to` is read the other way round."
         ),
     }
 
@@ -406,6 +407,7 @@ def _hit() -> dict[str, Any]:
                 "description": "Relevance score; null when sorted by date.",
             },
             "snippet": _text("HTML: the text escaped, with `<mark>` around matched words."),
+            "title_marked": _text("HTML: the title escaped, with `<mark>` around matched words."),
         },
         "One search result.",
     )
@@ -480,7 +482,7 @@ def _suggestions() -> dict[str, Any]:
 
 def _title_suggestion() -> dict[str, Any]:
     return _object(
-        {"id": _text(), "title": _text(), "date": _date()},
+        {"id": _text(), "title": _text(), "date": _date(), "type": _text(nullable=True)},
         "A document whose title matches what was typed.",
     )
 

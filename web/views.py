@@ -12,11 +12,13 @@ from dataclasses import replace
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import Blueprint, Flask, Response, render_template, request, url_for
+from flask import Blueprint, Flask, Response, redirect, render_template, request, url_for
 from werkzeug.datastructures import MultiDict
+from werkzeug.wrappers import Response as WerkzeugResponse
 
-from search.errors import BadRequest
-from search.models import Page
+from search.errors import BadRequest, UnknownValue
+from search.models import Page, SearchRequest
+from search.periods import BadPeriod, period_bound
 from web.context import engine, settings
 from web.params import PARAMETERS, search_request
 
@@ -30,16 +32,29 @@ PAGE_LINKS = 2  # pages shown on each side of the current one
 FEED_ENTRIES = 20
 SORT_LABELS = {"relevance": "pertinence", "date": "plus récents", "date_asc": "plus anciens"}
 FACET_LABELS = {"year": "Année", "type": "Type", "source": "Source"}
+HOME_LATEST = 8  # latest communiqués on the home page
+PERIOD_LABELS = {"from": "Du", "to": "au"}  # the date fields as the form names them
 
 
 @blueprint.get("/")
-def index() -> str:
-    search_req = search_request(request.args, settings()["per_page"])
-    if not search_req.q:
-        return render_template("home.html", info=engine().health(), q="")
+def index() -> str | WerkzeugResponse:
+    per_page = settings()["per_page"]
+    period_error = None
+    try:
+        search_req = search_request(request.args, per_page)
+    except BadPeriod as error:  # said beside the form; the results come without that filter
+        period_error = (error.name, f"« {PERIOD_LABELS[error.name]} » {error.reason}")
+        undated = MultiDict(request.args)
+        for name in ("from", "to"):
+            undated.pop(name, None)
+        search_req = search_request(undated, per_page)
+    if not search_req.q and not search_req.filters.active and "sort" not in request.args:
+        return _home()
     started = time.perf_counter()
-    page = engine().search(search_req)
+    page, dropped = _search_known(search_req)
     elapsed_ms = (time.perf_counter() - started) * 1000
+    if page.total and page.page > page.pages:  # ``page=99`` of 2: the last page
+        return redirect(_url(page=page.pages))
     return render_template(
         "results.html",
         page=page,
@@ -47,8 +62,14 @@ def index() -> str:
         elapsed_ms=elapsed_ms,
         links=_links(page),
         facets=_facet_links(page),
-        active=_active_filters(),
-        sorts=[(key, label, _url(sort=key)) for key, label in SORT_LABELS.items()],
+        active=_active_filters(period_error is None),
+        period_error=period_error,
+        dropped=dropped,
+        sorts=[
+            (key, label, _url(sort=key))
+            for key, label in SORT_LABELS.items()
+            if search_req.q or key != "relevance"  # browsing without words is by date
+        ],
         suggestion_url=_url(q=page.suggestion) if page.suggestion else None,
         timeline=_timeline(page),
         feed_url=url_for("views.feed") + "?" + _encode(_without_paging()),
@@ -56,6 +77,43 @@ def index() -> str:
         hidden=_hidden_fields(),
         args=request.args,
     )
+
+
+def _home() -> str:
+    """The search box, then the latest communiqués, the corpus's timeline, its types and
+    sources: each a link into the corpus (``/?type=discours``, ``/?from=2024&to=2024``)."""
+    overview = engine().search(replace(SearchRequest(""), per_page=HOME_LATEST, sort="date"))
+    facets = [facet for facet in _facet_links(overview) if facet["name"] != "year"]
+    return render_template(
+        "home.html",
+        info=engine().health(),
+        q="",
+        autofocus=True,
+        latest=overview.hits,
+        timeline=_timeline(overview),
+        facets=facets,
+    )
+
+
+def _search_known(search_req: SearchRequest) -> tuple[Page, list[str]]:
+    """The page of ``search_req`` (without words: every document its filters allow, newest
+    first); a type or source no document has is left out and said (a bookmarked value that is
+    gone should not end on an error page)."""
+    dropped: list[str] = []
+    while True:
+        try:
+            return engine().search(search_req), dropped
+        except UnknownValue as error:
+            dropped.append(error.message)
+            filters = search_req.filters
+            if error.name == "type":
+                filters = replace(
+                    filters, types=tuple(v for v in filters.types if v != error.value)
+                )
+            else:
+                rest = tuple(v for v in filters.sources if v != error.value)
+                filters = replace(filters, sources=rest)
+            search_req = replace(search_req, filters=filters)
 
 
 @blueprint.get("/documents/<path:doc_id>")
@@ -149,7 +207,8 @@ def _timeline(page: Page) -> dict[str, Any]:
 
 
 def _facet_links(page: Page) -> list[dict[str, Any]]:
-    """Each facet with its values, counts and the URL that filters on the value."""
+    """Each facet with its values, counts and the URL that ticks or unticks the value (types
+    and sources: several values of one kind may be ticked, any of them matches)."""
     chosen = {name: request.args.getlist(name) for name in ("type", "source")}
     facets = []
     for name, values in page.facets.items():
@@ -159,11 +218,12 @@ def _facet_links(page: Page) -> list[dict[str, Any]]:
         for value in values:
             url: str | None
             if name == "year":
-                url = _url(**{"from": value.value, "to": value.value})
                 selected = request.args.get("from") == value.value == request.args.get("to")
-            else:
+                url = None if selected else _url(**{"from": value.value, "to": value.value})
+            else:  # ticking a value adds it to those chosen; ticking it again takes it away
                 selected = value.value in chosen[name]
-                url = _url(**{name: [*chosen[name], value.value]}) if not selected else None
+                rest = [v for v in chosen[name] if v != value.value]
+                url = _url(**{name: (rest or None) if selected else [*chosen[name], value.value]})
             items.append(
                 {"value": value.value, "count": value.count, "url": url, "selected": selected}
             )
@@ -171,18 +231,27 @@ def _facet_links(page: Page) -> list[dict[str, Any]]:
     return facets
 
 
-def _active_filters() -> list[tuple[str, str]]:
+def _active_filters(period_in_force: bool = True) -> list[tuple[str, str]]:
     """(label, URL that removes it) for each filter in force."""
     active = []
-    if request.args.get("from") or request.args.get("to"):
-        period = f"{request.args.get('from') or '…'} – {request.args.get('to') or '…'}"
-        active.append((f"Période : {period}", _url(**{"from": None, "to": None})))
+    if period_in_force and (request.args.get("from") or request.args.get("to")):
+        active.append((f"Période : {_period_label()}", _url(**{"from": None, "to": None})))
     for name, label in (("type", "Type"), ("source", "Source")):
         values = request.args.getlist(name)
         for value in values:
             rest = [v for v in values if v != value]
             active.append((f"{label} : {value}", _url(**{name: rest or None})))
     return active
+
+
+def _period_label() -> str:
+    """``2022``, ``2022 – 2024``, ``2022 – …``: the period as typed (a reversed one in order)."""
+    start, end = request.args.get("from", "").strip(), request.args.get("to", "").strip()
+    if start == end:
+        return start
+    if start and end and period_bound(start, "from", False) > period_bound(end, "to", True):
+        start, end = end, start
+    return f"{start or '…'} – {end or '…'}"
 
 
 def _hidden_fields() -> list[tuple[str, str]]:

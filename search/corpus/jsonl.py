@@ -53,7 +53,7 @@ def _parse_line(line: bytes, path: str, line_no: int) -> Document | Problem:
     except UnicodeDecodeError as error:
         return Problem(where, f"octets non UTF-8 (position {error.start})", "not_utf8")
     try:
-        record = json.loads(text)
+        record = json.loads(text.rstrip("\r\n"))  # a cut line: its end, not line 2 column 1
     except json.JSONDecodeError as error:
         return Problem(
             where, f"JSON invalide : {error.msg} (colonne {error.colno})", "invalid_json"

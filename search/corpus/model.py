@@ -119,11 +119,19 @@ def _optional_text(record: dict[str, Any], key: str) -> str | None:
     value = record.get(key)
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return str(value)  # ``title: 2025`` in a YAML header is the text 2025
     if not isinstance(value, str):
-        raise BadRecord(
-            "bad_field", f"champ « {key} » : texte attendu, trouvé {type(value).__name__}"
-        )
+        raise BadRecord("bad_field", f"champ « {key} » : texte attendu, trouvé {_kind(value)}")
     return value.strip()
+
+
+def _kind(value: Any) -> str:
+    """What a value is, in French words, for a message."""
+    kinds = ((bool, "un booléen (vrai/faux)"), (list, "une liste"), (dict, "un dictionnaire"))
+    return next(
+        (name for kind, name in kinds if isinstance(value, kind)), "une valeur non textuelle"
+    )
 
 
 def _iso_date(value: Any) -> str | None:

@@ -11,8 +11,10 @@ own browser download is not used.
 
 from __future__ import annotations
 
+import json
 import re
 import time
+import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -387,7 +389,7 @@ def test_a_timeline_bar_filters_to_its_period(page: Page) -> None:
     assert match, label
     year, count = match.group(1), int(match.group(2))
     bars.nth(1).click()
-    expect(page.locator("ul.active-filters")).to_contain_text(f"Période : {year} – {year}")
+    expect(page.locator("ul.active-filters")).to_contain_text(f"Période : {year} ")
     args = query_of(page)
     assert args["from"] == [year] and args["to"] == [year]
     assert result_count(page) == count <= total
@@ -465,3 +467,130 @@ def test_the_site_has_an_icon(page: Page) -> None:
     page.goto("/")
     has_icon_link = page.locator("link[rel~=icon]").count() > 0
     assert has_icon_link or page.request.get("/favicon.ico").ok
+
+
+# --- issue 18: what a first-time user trips on ------------------------------------------------
+
+
+def test_several_values_of_one_facet_can_be_ticked(page: Page) -> None:
+    page.goto("/?q=sécurité")
+    total = result_count(page)
+    section = page.locator("aside section.facet").filter(
+        has=page.get_by_role("heading", name="Type", exact=True)
+    )
+    first = section.get_by_role("link").nth(0)
+    first_value = first.inner_text()
+    first.click()
+    one = result_count(page)
+    second = section.locator("a:not([aria-current])").first
+    expect(second).to_be_visible()  # the other types stay listed once one is chosen
+    second_value = second.inner_text()
+    second.click()
+    assert sorted(query_of(page)["type"]) == sorted([first_value, second_value])
+    expect(page.locator("ul.active-filters li")).to_have_count(2)
+    assert one < result_count(page) <= total
+    shown = set(page.locator("ol.hits .meta .type").all_inner_texts())
+    assert shown <= {first_value, second_value} and len(shown) == 2
+    expect(section.locator("a[aria-current]")).to_have_count(2)
+    section.locator("a[aria-current]", has_text=first_value).click()  # unticked
+    assert query_of(page)["type"] == [second_value]
+
+
+def test_escape_closes_the_suggestions_and_keeps_the_text(page: Page) -> None:
+    page.goto("/")
+    box = page.get_by_role("combobox", name="Rechercher dans les communiqués")
+    box.press_sequentially("cyb", delay=120)
+    listbox = page.get_by_role("listbox", name="Suggestions")
+    expect(listbox).to_be_visible()
+    box.press("Escape")
+    expect(listbox).to_be_hidden()
+    expect(box).to_have_attribute("aria-expanded", "false")
+    expect(box).to_have_value("cyb")
+    box.press("Escape")  # a second Escape, list closed: the browser's own (clears the box)
+    expect(box).to_have_value("")
+
+
+def test_title_suggestions_are_labelled_by_their_type(page: Page, base_url: str) -> None:
+    with urllib.request.urlopen(base_url + "/api/suggest?q=discours") as response:
+        titles = json.load(response)["titles"]
+    assert {title["type"] for title in titles} >= {"discours"}, titles
+    page.goto("/")
+    box = page.get_by_role("combobox", name="Rechercher dans les communiqués")
+    box.press_sequentially("discours", delay=60)
+    options = page.get_by_role("listbox", name="Suggestions").get_by_role("option")
+    expect(options.first).to_be_visible()
+    kinds = page.locator("#suggestions .kind").all_inner_texts()
+    assert kinds == [title["type"] or "document" for title in titles]
+
+
+def test_keyboard_users_reach_the_first_result_without_crossing_the_timeline(page: Page) -> None:
+    page.goto("/?q=sécurité")
+    expect(page.locator("figure.timeline")).to_be_visible()
+    assert page.locator("figure.timeline a").count() > 5
+    search_box(page).focus()
+    first = page.locator("ol.hits h2 a").first
+    for presses in range(1, 40):
+        page.keyboard.press("Tab")
+        if first.evaluate("link => link === document.activeElement"):
+            break
+        focused = page.evaluate("document.activeElement.closest('figure') !== null")
+        assert not focused, f"Tab {presses} stopped on a timeline bar"
+    else:
+        pytest.fail("Tab never reached the first result")
+    assert presses <= 5
+
+
+def test_the_search_box_is_wide_on_a_phone(open_watch: Callable[..., Watch]) -> None:
+    page = open_watch(**SCREENS["phone"]).new_page()
+    for path in ("/", "/?q=sécurité"):
+        page.goto(path)
+        box = search_box(page).bounding_box()
+        assert box and box["width"] >= 0.6 * 390, (path, box)
+
+
+def test_the_home_page_opens_the_corpus_like_a_press_room(page: Page) -> None:
+    page.goto("/")
+    latest = page.get_by_role("region", name="Derniers communiqués").locator("li.hit")
+    expect(latest.first).to_be_visible()
+    dates = latest.locator("time").evaluate_all("e => e.map(t => t.dateTime)")
+    assert len(dates) == 8 and dates == sorted(dates, reverse=True)
+    browse = page.get_by_role("complementary", name="Parcourir")
+    for heading in ("Par année", "Par type", "Par source"):
+        expect(browse.get_by_role("heading", name=heading)).to_be_visible()
+    entry = browse.locator("section.facet", has_text="Par type").locator("li").first
+    value = entry.get_by_role("link").inner_text()
+    count = int(re.sub(r"\D", "", entry.locator(".n").inner_text()))
+    entry.get_by_role("link").click()
+    assert query_of(page)["type"] == [value]
+    assert result_count(page) == count
+    shown = set(page.locator("ol.hits .meta .type").all_inner_texts())
+    assert shown == {value}
+    page.go_back()
+    year = browse.locator("section.facet", has_text="Par année").get_by_role("link").first
+    label = year.inner_text()
+    year.click()
+    expect(page.locator("ul.active-filters")).to_contain_text(f"Période : {label}")
+    years = {
+        d[:4] for d in page.locator("ol.hits time").evaluate_all("e => e.map(t => t.dateTime)")
+    }
+    assert years == {label}
+
+
+def test_the_period_form_reads_french_dates_and_says_a_mistake_beside_it(page: Page) -> None:
+    page.goto("/?q=sécurité")
+    total = result_count(page)
+    form = page.locator("form.dates")
+    form.get_by_label("Du").fill("mars 2024")
+    form.get_by_label("au").fill("2019")  # the other way round: swapped
+    form.get_by_role("button", name="Appliquer").click()
+    expect(page.locator("ul.active-filters")).to_contain_text("Période : 2019 – mars 2024")
+    dates = page.locator("ol.hits time").evaluate_all("e => e.map(t => t.dateTime)")
+    assert dates and all("2019-01-01" <= day <= "2024-03-31" for day in dates)
+    form.get_by_label("Du").fill("30/02/2024")
+    form.get_by_role("button", name="Appliquer").click()
+    error = form.locator("#period-error")
+    expect(error).to_be_visible()
+    expect(error).to_contain_text("« Du »")
+    expect(form.get_by_label("Du")).to_have_attribute("aria-invalid", "true")
+    expect(form.get_by_label("Du")).to_have_value("30/02/2024")
+    assert result_count(page) == total  # the results stay, without the period

@@ -42,7 +42,7 @@
     items = [];
     data.words.forEach(function (word) { items.push({ text: word, kind: "" }); });
     data.titles.forEach(function (title) {
-      items.push({ text: title.title, kind: "communiqué",
+      items.push({ text: title.title, kind: title.type || "document",
                    href: input.dataset.document + encodeURIComponent(title.id) });
     });
     items.forEach(function (item, index) {
@@ -89,7 +89,8 @@
     if (list.hidden) { return; }
     if (event.key === "ArrowDown") { event.preventDefault(); highlight((active + 1) % items.length); }
     else if (event.key === "ArrowUp") { event.preventDefault(); highlight(active <= 0 ? items.length - 1 : active - 1); }
-    else if (event.key === "Escape") { close(); }
+    // Escape closes the list only: the text typed stays (a search box clears itself otherwise)
+    else if (event.key === "Escape") { event.preventDefault(); close(); }
     else if (event.key === "Enter" && active >= 0) { event.preventDefault(); choose(items[active]); }
   });
   input.addEventListener("blur", function () { window.setTimeout(close, 100); });

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from search.engines.whoosh.indexing import publish_copied, reindex
+from search.engines.whoosh.reading.browsing import browse
 from search.engines.whoosh.reading.documents import (
     get_document,
     marked_paragraphs,
@@ -48,6 +49,8 @@ class WhooshEngine:
         self.store = IndexStore.from_settings(settings)
 
     def search(self, request: SearchRequest) -> Page:
+        if not request.q.strip():  # no words: every document the filters allow, newest first
+            return browse(self.store.current(), request, self.options)
         return search(self.store.current(), request, self.options)
 
     def document(self, doc_id: str) -> DocumentView:

@@ -1,7 +1,8 @@
 """Facet counts for the documents a query matches: by year, type and source.
 
 Counted from the index columns of the matching documents (after filters), so each count says
-how many results clicking that value would leave.
+how many results clicking that value would leave (``querying`` counts a kind with values
+chosen without its own filter: there, the count is what ticking the value would add).
 """
 
 from __future__ import annotations

@@ -11,7 +11,10 @@ Promises:
 - clauses search the ``text`` field (title and body, see ``schema``), or ``title`` for
   ``titre:`` clauses;
 - ``mot*`` and typo tolerance add the index words they are given (see ``lexicon``); words found
-  by typo tolerance weigh less than the words typed.
+  by typo tolerance weigh less than the words typed;
+- an expansion (a synonym the user did not type) never weighs more than a word typed: each of
+  its words or phrases is scored as one word (a phrase's words averaged, not summed) times
+  ``EXPANSION_BOOST``, and it takes no part in proximity or exact-form bonuses.
 """
 
 from __future__ import annotations
@@ -27,6 +30,9 @@ from search.engines.whoosh.schema import SEARCH_FIELD
 from search.syntax import Clause, ParsedQuery
 
 NEAR_WORD_BOOST = 0.5  # a word found by typo tolerance, against the word typed
+# A word's BM25 score is at most (K1 + 1) = 2.2 times its idf; 0.4 x 2.2 < 1, about what the
+# typed word scores for one occurrence in a document of average length.
+EXPANSION_BOOST = 0.4
 
 PrefixWords = Callable[[Clause], Sequence[str]]  # prefix clause -> folded words it covers
 
@@ -108,6 +114,8 @@ def _units(
         return [_any([wq.Term(field, stem) for stem in stems]) if stems else wq.NullQuery]
     terms = list(analyze(clause.text))
     parts = [term for term in terms if not term.whole]
+    if clause.expansion:
+        return _expansion_units(field, clause, terms, parts, seen)
     seen.ranked.extend(term.text for term in parts)
     if clause.phrase:
         if len(parts) > 1:
@@ -121,6 +129,21 @@ def _units(
         stems = [stem for stem in _stems(near) if stem not in {t.text for t in terms}]
         seen.marked.extend(stems)
         units = [_any([units[0], *(wq.Term(field, s, boost=NEAR_WORD_BOOST) for s in stems)])]
+    return units
+
+
+def _expansion_units(
+    field: str, clause: Clause, terms: list[Term], parts: list[Term], seen: _Seen
+) -> list[wq.Query]:
+    """A synonym's units, marked like typed ones but weighed as one word at EXPANSION_BOOST."""
+    if clause.phrase and len(parts) > 1:
+        seen.phrases.append(tuple((t.text, t.pos - parts[0].pos) for t in parts))
+        # a phrase scores the sum of its words' scores: each weighs its share of one word
+        return [_positional(field, parts, boost=EXPANSION_BOOST / len(parts))]
+    seen.marked.extend(term.text for term in terms)
+    units = _word_units(field, terms)
+    for unit in units:
+        unit.boost = EXPANSION_BOOST
     return units
 
 
@@ -143,11 +166,11 @@ def _stems(words: Sequence[str]) -> list[str]:
     return list(dict.fromkeys(stem for word in words if (stem := normalize(word))))
 
 
-def _positional(field: str, terms: list[Term]) -> wq.Query:
+def _positional(field: str, terms: list[Term], boost: float = 1.0) -> wq.Query:
     """Terms at the same distances from each other as in the query text."""
-    query: wq.Query = wq.Term(field, terms[0].text)
+    query: wq.Query = wq.Term(field, terms[0].text, boost=boost)
     for previous, current in pairwise(terms):
         gap = current.pos - previous.pos
-        following = wq.Term(field, current.text)
+        following = wq.Term(field, current.text, boost=boost)
         query = wq.SpanNear2([query, following], slop=gap, ordered=True, mindist=gap)
     return query

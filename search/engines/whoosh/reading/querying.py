@@ -16,13 +16,18 @@ Everything returned is plain data.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from dataclasses import replace
 from typing import Any
 
-from search.analysis import terms_of
+import numpy as np
+from whoosh.searching import Searcher
+
+from search.analysis import normalize, terms_of
 from search.deadline import Deadline
 from search.engines.whoosh.reading.facets import count_facets
 from search.engines.whoosh.reading.filtering import allowed_documents
+from search.engines.whoosh.reading.known import check_known
 from search.engines.whoosh.reading.marking import body_words
 from search.engines.whoosh.reading.matching import CompiledQuery, compile_query
 from search.engines.whoosh.reading.ranking.first_stage import Accumulated, accumulate
@@ -34,10 +39,20 @@ from search.engines.whoosh.reading.ranking.order import (
 from search.engines.whoosh.reading.ranking.rerank import rerank
 from search.engines.whoosh.reading.store import ServedIndex
 from search.engines.whoosh.reading.timeline import timeline
+from search.engines.whoosh.schema import SEARCH_FIELD
 from search.errors import BadRequest
-from search.highlight import Located, snippet_of_spans, spans_of
+from search.filters import Filters
+from search.highlight import Located, highlight_all, snippet_of_spans, spans_of
 from search.lexicon import did_you_mean, near_words, prefix_words
-from search.models import Hit, Page, SearchOptions, SearchRequest, check_request, from_stored
+from search.models import (
+    FacetValue,
+    Hit,
+    Page,
+    SearchOptions,
+    SearchRequest,
+    check_request,
+    from_stored,
+)
 from search.syntax import Clause, ParsedQuery, parse
 from search.vocabulary import Vocabulary
 
@@ -60,18 +75,20 @@ def search(
     compiled = compile_query(parsed, prefixes)
     if compiled.empty:
         raise BadRequest(_nothing_to_search(request.q))
+    check_known(searcher, request.filters)
     allowed = allowed_documents(searcher, request.filters)
     found = accumulate(searcher, index.postings, compiled, allowed, deadline)
     corrected = False
     few = found.total < options.typo_below and not deadline.expired
-    if few and (near := near_words(vocabulary, typed)):
+    stems = _stem_documents(searcher)
+    if few and (near := near_words(vocabulary, typed, stems)):
         compiled = compile_query(parsed, prefixes, near)
         found, corrected = accumulate(searcher, index.postings, compiled, allowed, deadline), True
     end = request.page * request.per_page
     ranked = _ranked(index, compiled, request, options, found, end, deadline)
     window = ranked[end - request.per_page : end]
     by_relevance_ = request.sort == "relevance"
-    words = body_words(index.postings, compiled.highlight_terms, [doc for _, doc, _ in window])
+    words = body_words(index.postings, _marked_terms(compiled), [doc for _, doc, _ in window])
     hits = [
         _hit(index, doc, score if by_relevance_ else None, compiled, options, words.get(doc, []))
         for _, doc, score in window
@@ -82,15 +99,54 @@ def search(
         page=request.page,
         per_page=request.per_page,
         hits=hits,
-        facets=count_facets(index.columns, found.docs),
+        facets=_facets(index, compiled, request.filters, found, deadline),
         timeline=timeline(index.columns["month"], found.docs),
         suggestion=did_you_mean(
-            vocabulary, request.q, typed, found.total < options.typo_below or corrected
+            vocabulary, request.q, typed, found.total < options.typo_below or corrected, stems
         ),
         corrected=corrected,
         partial=deadline.reached,
         sort=request.sort,
     )
+
+
+def _facets(
+    index: ServedIndex,
+    compiled: CompiledQuery,
+    filters: Filters,
+    found: Accumulated,
+    deadline: Deadline,
+) -> dict[str, list[FacetValue]]:
+    """Facet counts of the matches; a kind with values chosen (types, sources) is counted
+    without its own filter, so the other values stay listed and can be ticked as well."""
+    facets = count_facets(index.columns, found.docs)
+    chosen = {"type": filters.types, "source": filters.sources}
+    if not any(chosen.values()) or deadline.expired:
+        return facets
+    unfiltered = accumulate(index.searcher, index.postings, compiled, None, deadline).docs
+    for name, values in chosen.items():
+        if values:
+            others = replace(filters, types=()) if name == "type" else replace(filters, sources=())
+            allowed = allowed_documents(index.searcher, others)
+            docs = unfiltered if allowed is None else unfiltered[_within(unfiltered, allowed)]
+            facets[name] = count_facets(index.columns, docs)[name]
+    return facets
+
+
+def _within(docs: np.ndarray, allowed: Iterable[int]) -> np.ndarray:
+    """Which of ``docs`` are in ``allowed``, as a mask."""
+    return np.isin(docs, np.fromiter(allowed, np.int64))
+
+
+def _stem_documents(searcher: Searcher) -> Callable[[str], int]:
+    """How many documents hold the analysed form of a word (``ministres`` counts for
+    ``ministre``)."""
+
+    def documents(word: str) -> int:
+        stem = normalize(word)
+        return searcher.doc_frequency(SEARCH_FIELD, stem) if stem else 0
+
+    return documents
 
 
 def highlighting(
@@ -201,4 +257,14 @@ def _hit(
             options.snippet_chars,
             options.snippet_fragments,
         ),
+        title_marked=highlight_all(
+            stored["title"], compiled.highlight_terms, compiled.highlight_phrases
+        ),
     )
+
+
+def _marked_terms(compiled: CompiledQuery) -> set[str]:
+    """The terms whose places a snippet needs: words marked anywhere and the words of phrases
+    (marked where the whole phrase is)."""
+    in_phrases = {term for phrase in compiled.highlight_phrases for term, _ in phrase}
+    return set(compiled.highlight_terms) | in_phrases

@@ -1,15 +1,21 @@
 """As-you-type suggestions: completions of the word being typed, and matching titles.
 
 The last word of what was typed is completed from the corpus vocabulary (most frequent words
-first, written as in the texts); titles are found by searching the words typed in the title,
-the last one as a prefix. Plain data out, cheap enough for every keystroke.
+first, written as in the texts); after another word, the forms the texts write right after that
+word come first, and the other forms of the same words are left out (``politique spa`` gives
+``politique spatiale``, not ``politique spatiaux``). Titles are found by searching the words
+typed in the title, the last one as a prefix. Plain data out, cheap enough for every keystroke.
 """
 
 from __future__ import annotations
 
+import re
+from collections import Counter
+
+from unidecode import unidecode
 from whoosh import query as wq
 
-from search.analysis import Word, fold, split_words
+from search.analysis import Word, fold, normalize, split_words
 from search.engines.whoosh.reading.matching import compile_query
 from search.engines.whoosh.reading.store import ServedIndex
 from search.lexicon import MIN_PREFIX
@@ -18,6 +24,7 @@ from search.syntax import Clause, ParsedQuery
 
 MIN_LETTERS = 2
 MAX_WORDS = 8
+SCANNED = 20  # documents read to see which forms follow the previous word
 
 
 def suggest(index: ServedIndex, typed: str, limit: int = 5) -> Suggestions:
@@ -32,8 +39,48 @@ def suggest(index: ServedIndex, typed: str, limit: int = 5) -> Suggestions:
     if len(prefix) >= MIN_LETTERS:
         found = index.vocabulary.starting_with(prefix, 2_000)
         found.sort(key=lambda candidate: -candidate.documents)
-        completions = [head + candidate.written for candidate in found[:limit]]
+        forms = [candidate.written for candidate in found]
+        if len(words) > 1:
+            forms = _agreeing(index, words[-2].text, last.text, forms)
+        completions = [head + form for form in forms[:limit]]
     return Suggestions(typed, list(dict.fromkeys(completions)), _titles(index, words, limit))
+
+
+def _agreeing(index: ServedIndex, previous: str, last: str, forms: list[str]) -> list[str]:
+    """``forms`` (completions of ``last``) with those the texts write after ``previous`` first,
+    most often first, and without the other forms of the same words."""
+    after = _written_after(index, previous, last)
+    if not after:
+        return forms
+    seen = [form for form in forms if fold(form) in after]
+    seen.sort(key=lambda form: -after[fold(form)])
+    stems = {normalize(form) for form in seen}
+    return seen + [form for form in forms if form not in seen and normalize(form) not in stems]
+
+
+def _written_after(index: ServedIndex, previous: str, last: str) -> Counter[str]:
+    """How often each word beginning with ``last`` follows ``previous`` in the texts of a few
+    documents holding both (folded words)."""
+    parsed = ParsedQuery(((Clause(previous),), (Clause(last, prefix=True),)))
+
+    def expand(clause: Clause) -> list[str]:
+        found = index.vocabulary.starting_with(fold(clause.text), 200)
+        found.sort(key=lambda candidate: -candidate.documents)
+        return [candidate.folded for candidate in found[:50]]
+
+    compiled = compile_query(parsed, expand)
+    if len(compiled.groups) < 2:  # ``previous`` is a stop word: no doc narrows it
+        return Counter()
+    pattern = re.compile(rf"(?<!\w){re.escape(_plain(previous))}\s+({re.escape(_plain(last))}\w*)")
+    counts: Counter[str] = Counter()
+    for hit in index.searcher.search(wq.And(list(compiled.groups)), limit=SCANNED):
+        text = _plain(f"{hit['title']}\n{index.stored(hit.docnum)['body']}")
+        counts.update(fold(word) for word in pattern.findall(text))
+    return counts
+
+
+def _plain(text: str) -> str:
+    return unidecode(text).lower()
 
 
 def _titles(index: ServedIndex, words: list[Word], limit: int) -> list[TitleSuggestion]:
