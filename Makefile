@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install system-deps index run test lint bench-quality bench-perf bench-load
+.PHONY: install system-deps index run test lint cluster bench-quality bench-perf bench-load
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 $(STAMP): pyproject.toml
@@ -25,6 +25,11 @@ lint: install
 	$(BIN)/ruff check search web tests bench
 	$(BIN)/ruff format --check search web tests bench
 	$(BIN)/mypy
+
+# Three OpenSearch nodes on 127.0.0.1:9200-9202 from the Maven module in cluster/ (needs Java 17
+# and Maven; the first run downloads OpenSearch into ~/.m2). Foreground: Ctrl-C stops every node.
+cluster: install
+	$(BIN)/python -m tests.support.cluster
 
 # The browser tests drive Debian's Chromium (Playwright cannot download its own browser here).
 system-deps:
