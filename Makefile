@@ -31,11 +31,15 @@ lint: install
 cluster: install
 	$(BIN)/python -m tests.support.cluster
 
-# The browser tests drive Debian's Chromium (Playwright cannot download its own browser here).
+# The browser tests drive Debian's Chromium (Playwright cannot download its own browser here);
+# the cluster tests need Debian's Java 17 and Maven (OpenSearch itself comes from Maven Central).
 system-deps:
 	@command -v chromium >/dev/null 2>&1 || { \
 	  echo "Installing Debian's chromium for the browser tests"; \
 	  $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q chromium chromium-driver; }
+	@command -v java >/dev/null 2>&1 && command -v mvn >/dev/null 2>&1 || { \
+	  echo "Installing Java 17 and Maven for the OpenSearch cluster tests"; \
+	  $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q openjdk-17-jdk-headless maven; }
 
 test: lint system-deps
 	$(BIN)/pytest
