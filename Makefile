@@ -28,8 +28,9 @@ lint: install
 
 # Three OpenSearch nodes on 127.0.0.1:9200-9202 from the Maven module in cluster/ (needs Java 17
 # and Maven; the first run downloads OpenSearch into ~/.m2). Foreground: Ctrl-C stops every node.
+# CLUSTER_ARGS="--heap 1g --home DIR" for more memory or to keep the data between runs.
 cluster: install
-	$(BIN)/python -m tests.support.cluster
+	$(BIN)/python -m tests.support.cluster $(CLUSTER_ARGS)
 
 # The browser tests drive Debian's Chromium (Playwright cannot download its own browser here);
 # the cluster tests need Debian's Java 17 and Maven (OpenSearch itself comes from Maven Central).

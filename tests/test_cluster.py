@@ -149,7 +149,7 @@ def _wait_for(condition: Any, what: str, timeout: float = 120.0) -> None:
 
 def _nodes_seen(cluster: Cluster, by: Node) -> int:
     try:
-        return int(cluster.health(by)["number_of_nodes"])
+        return int(cluster.health(by, "?cluster_manager_timeout=2s")["number_of_nodes"])
     except (OSError, urllib.error.HTTPError):
         return -1  # electing a new cluster manager
 

@@ -36,11 +36,9 @@ MODULE = ROOT / "cluster"
 CLASSPATH_FILE = MODULE / "target" / "classpath.txt"
 MAIN_CLASS = "fr.communiques.cluster.ClusterNode"
 NODE_COUNT = 3
-HEAP = "384m"
+HEAP = "384m"  # per node; `make cluster` takes --heap for bigger corpora
 START_TIMEOUT = 180.0  # seconds; three cold JVMs on two busy cores take 15-40 s
 JVM_OPTIONS = [
-    f"-Xms{HEAP}",
-    f"-Xmx{HEAP}",
     "-XX:+UseG1GC",
     "-Dfile.encoding=UTF-8",
     "-Dlog4j2.disable.jmx=true",
@@ -66,9 +64,16 @@ def _newest_source() -> float:
     return max(p.stat().st_mtime for p in sources)
 
 
+def _stale() -> bool:
+    if not CLASSPATH_FILE.exists() or CLASSPATH_FILE.stat().st_mtime < _newest_source():
+        return True
+    jars = CLASSPATH_FILE.read_text().strip().split(os.pathsep)
+    return not all(Path(jar).exists() for jar in jars)  # ~/.m2 emptied since the last build
+
+
 def build() -> str:
     """Build the node launcher if its sources changed; return the Java classpath."""
-    if not CLASSPATH_FILE.exists() or CLASSPATH_FILE.stat().st_mtime < _newest_source():
+    if _stale():
         done = subprocess.run(
             ["mvn", "-q", "-B", "package"], cwd=MODULE, capture_output=True, text=True
         )
@@ -89,6 +94,15 @@ def free_ports(count: int) -> list[int]:
             s.close()
 
 
+def _check_free(port: int) -> None:
+    with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the nodes bind
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError as error:
+            raise ClusterError(f"cannot start the cluster: 127.0.0.1:{port}: {error}") from None
+
+
 def _die_with_parent() -> None:
     """Run in the child before exec: own session, SIGTERM when the parent goes away."""
     os.setsid()
@@ -104,6 +118,7 @@ class Node:
     http_port: int
     transport_port: int
     home: Path
+    heap: str = HEAP
     process: subprocess.Popen[bytes] | None = field(default=None, repr=False)
 
     @property
@@ -117,7 +132,8 @@ class Node:
     def start(self, classpath: str, seeds: list[str], managers: list[str]) -> None:
         self.home.mkdir(parents=True, exist_ok=True)
         args = [self.name, str(self.http_port), str(self.transport_port), str(self.home)]
-        command = ["java", *JVM_OPTIONS, "-cp", classpath, MAIN_CLASS, *args]
+        jvm = [f"-Xms{self.heap}", f"-Xmx{self.heap}", *JVM_OPTIONS]
+        command = ["java", *jvm, "-cp", classpath, MAIN_CLASS, *args]
         with self.log.open("ab") as out:
             self.process = subprocess.Popen(
                 [*command, ",".join(seeds), ",".join(managers)],
@@ -156,9 +172,11 @@ class Node:
         line = next(x for x in status.splitlines() if x.startswith("VmRSS:"))
         return int(line.split()[1]) / 1024
 
-    def log_tail(self, lines: int = 30) -> str:
+    def log_tail(self, lines: int = 12) -> str:
+        """The last lines of the node's log, stack frames left out (the log has them)."""
         text = self.log.read_text("utf-8", "replace") if self.log.exists() else ""
-        return "\n".join(text.splitlines()[-lines:])
+        kept = [line for line in text.splitlines() if not line[:1].isspace()]
+        return "\n".join([f"({self.log})", *kept[-lines:]])
 
 
 def request(url: str, method: str = "GET", body: Any = None, timeout: float = 30.0) -> Any:
@@ -182,9 +200,11 @@ class Cluster:
     classpath: str = ""
 
     @classmethod
-    def on_ports(cls, home: Path, http_ports: list[int], transport_ports: list[int]) -> Cluster:
+    def on_ports(
+        cls, home: Path, http_ports: list[int], transport_ports: list[int], heap: str = HEAP
+    ) -> Cluster:
         nodes = [
-            Node(f"node-{i}", http, transport, home / f"node-{i}")
+            Node(f"node-{i}", http, transport, home / f"node-{i}", heap)
             for i, (http, transport) in enumerate(zip(http_ports, transport_ports, strict=True))
         ]
         return cls(nodes)
@@ -195,6 +215,8 @@ class Cluster:
 
     def start(self, timeout: float = START_TIMEOUT) -> None:
         self.classpath = build()
+        for port in (p for n in self.nodes for p in (n.http_port, n.transport_port)):
+            _check_free(port)
         for node in self.nodes:
             self.start_node(node)
         self.wait_green(len(self.nodes), timeout)
@@ -205,20 +227,22 @@ class Cluster:
 
     def health(self, node: Node | None = None, query: str = "") -> dict[str, Any]:
         node = node or next(n for n in self.nodes if n.alive())
-        health: dict[str, Any] = request(f"{node.url}/_cluster/health{query}", timeout=60)
+        health: dict[str, Any] = request(f"{node.url}/_cluster/health{query}", timeout=10)
         return health
 
     def wait_green(self, nodes: int, timeout: float = START_TIMEOUT) -> dict[str, Any]:
         """Block until a running node reports green with ``nodes`` nodes joined."""
         deadline = time.monotonic() + timeout
-        query = f"?wait_for_status=green&wait_for_nodes={nodes}&timeout=2s"
+        query = (
+            f"?wait_for_status=green&wait_for_nodes={nodes}&timeout=2s&cluster_manager_timeout=2s"
+        )
         while time.monotonic() < deadline:
             self._check_alive()
             for node in (n for n in self.nodes if n.alive()):
                 try:
                     health = self.health(node, query)
                 except (OSError, urllib.error.HTTPError):
-                    continue  # not listening yet, or 408 when not green within 2 s
+                    continue  # not listening, not green within 2 s (408), no manager (503)
                 if not health["timed_out"]:
                     return health
             time.sleep(0.5)
@@ -230,7 +254,7 @@ class Cluster:
             raise ClusterError(f"{dead[0].name} exited:\n{dead[0].log_tail()}")
 
     def _logs(self) -> str:
-        return "\n".join(f"--- {n.name} ({n.log})\n{n.log_tail(10)}" for n in self.nodes)
+        return "\n".join(f"--- {n.name} {n.log_tail(6)}" for n in self.nodes)
 
     def stop(self) -> None:
         for node in self.nodes:
@@ -263,6 +287,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--http-port", type=int, default=9200, help="first node's HTTP port")
     parser.add_argument("--transport-port", type=int, default=9300, help="first transport port")
     parser.add_argument("--home", type=Path, help="nodes' folder (default: a temporary one)")
+    parser.add_argument(
+        "--heap", default=HEAP, help="Java heap of each node (default: %(default)s)"
+    )
     args = parser.parse_args(argv)
     if missing := missing_tools():
         print(f"cannot start the cluster: {', '.join(missing)} not found", file=sys.stderr)
@@ -273,7 +300,7 @@ def main(argv: list[str] | None = None) -> int:
         home = args.home or Path(scratch)
         http = [args.http_port + i for i in range(NODE_COUNT)]
         transport = [args.transport_port + i for i in range(NODE_COUNT)]
-        cluster = Cluster.on_ports(home, http, transport)
+        cluster = Cluster.on_ports(home, http, transport, args.heap)
         try:
             print(f"building {MODULE} and starting {NODE_COUNT} nodes under {home}", flush=True)
             cluster.start()

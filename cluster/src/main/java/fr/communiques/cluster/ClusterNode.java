@@ -67,9 +67,24 @@ public final class ClusterNode extends Node {
         Node node = new ClusterNode(settings);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> close(node, stopped), "node-close"));
-        node.start();
+        try {
+            node.start();
+        } catch (Exception e) {
+            // Without this the transport threads would keep a half-started node alive.
+            e.printStackTrace();
+            System.err.println("node " + args[0] + " failed to start: " + rootCause(e));
+            System.exit(1);
+        }
         System.out.println("node " + args[0] + " started, http 127.0.0.1:" + args[1]);
         stopped.await();
+    }
+
+    private static String rootCause(Throwable e) {
+        Throwable cause = e;
+        while (cause.getCause() != null && cause.getCause() != cause) {
+            cause = cause.getCause();
+        }
+        return e == cause ? e.toString() : e + " (cause: " + cause + ")";
     }
 
     private static void close(Node node, CountDownLatch stopped) {
