@@ -78,10 +78,14 @@ def build() -> str:
     """Build the node launcher if its sources changed; return the Java classpath."""
     if _stale():
         done = subprocess.run(
-            ["mvn", "-q", "-B", "package"], cwd=MODULE, capture_output=True, text=True
+            ["mvn", "-q", "-B", "-Dstyle.color=never", "package"],
+            cwd=MODULE,
+            capture_output=True,
+            text=True,
         )
         if done.returncode != 0:
             raise ClusterError(f"mvn package failed in {MODULE}:\n{done.stdout}{done.stderr}")
+        CLASSPATH_FILE.touch()  # Maven leaves it as it was when the dependencies did not change
     return f"{MODULE / 'target' / 'classes'}{os.pathsep}{CLASSPATH_FILE.read_text().strip()}"
 
 
