@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed-stamp
 # default), so that what a user indexed there is never replaced by the demo corpus.
 RUN_INDEX := run-index
 
-.PHONY: install install-app system-deps lucene-deps index run test test-fast lint bench-quality bench-perf bench-load
+.PHONY: install install-app system-deps lucene-deps index run test test-fast lint cluster bench-quality bench-perf bench-load
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 # The application alone (what `make run` needs)...
@@ -41,13 +41,23 @@ lint: install
 	$(BIN)/ruff format --check search web cli tests bench
 	$(BIN)/mypy
 
+# Three OpenSearch nodes on 127.0.0.1:9200-9202 from the Maven module in cluster/ (needs Java 17
+# and Maven; the first run downloads OpenSearch into ~/.m2). Foreground: Ctrl-C stops every node.
+# CLUSTER_ARGS="--heap 1g --home DIR" for more memory or to keep the data between runs.
+cluster: install
+	$(BIN)/python -m tests.support.cluster $(CLUSTER_ARGS)
+
 # The browser tests drive Debian's Chromium (Playwright cannot download its own browser here);
+# the cluster tests need Debian's Java 17 and Maven (OpenSearch itself comes from Maven Central);
 # the quality benchmark's Lucene baseline (and its test) needs a JDK and Debian's Lucene 8 jars.
 LUCENE_JARS := /usr/share/java/lucene-core-8*.jar
 system-deps: lucene-deps
 	@command -v chromium >/dev/null 2>&1 || { \
 	  echo "Installing Debian's chromium for the browser tests"; \
 	  $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q chromium chromium-driver; }
+	@command -v java >/dev/null 2>&1 && command -v mvn >/dev/null 2>&1 || { \
+	  echo "Installing Java 17 and Maven for the OpenSearch cluster tests"; \
+	  $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q openjdk-17-jdk-headless maven; }
 
 lucene-deps:
 	@{ command -v javac >/dev/null 2>&1 && ls $(LUCENE_JARS) >/dev/null 2>&1; } || { \
@@ -59,7 +69,7 @@ test: lint system-deps
 
 # The same tests without those that start processes or a browser or run long (a minute or so).
 test-fast: lint
-	$(BIN)/pytest -m "not process and not browser and not slow"
+	$(BIN)/pytest -m "not process and not browser and not slow and not cluster"
 
 bench-quality: install lucene-deps
 	$(BIN)/python bench/quality.py ../shared/data/piaf ../shared/data/spf ../shared/data/cdtn \

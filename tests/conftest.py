@@ -4,6 +4,7 @@ with the real ``reindex`` code, and the real Flask app over that index (helpers 
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from flask.testing import FlaskClient
 from search.engines.whoosh.indexing import reindex
 from search.engines.whoosh.reading.store import IndexStore
 from search.indexing import ReindexOptions
+from tests.support import cluster
 from tests.support.corpus import DOCS, write_jsonl
 from tests.support.index import app_client
 from tests.support.paths import ROOT, SHARED_DATA
@@ -51,3 +53,15 @@ def shared_data() -> Path:
     if not SHARED_DATA.is_dir():
         pytest.skip(f"real French data not available: {SHARED_DATA} is absent (see README)")
     return SHARED_DATA
+
+
+@pytest.fixture(scope="session")
+def opensearch_cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[cluster.Cluster]:
+    """Three real OpenSearch nodes on free loopback ports, started once for the session."""
+    if missing := cluster.missing_tools():
+        message = f"OpenSearch cluster tests need Java 17 and Maven: {', '.join(missing)} not found"
+        if os.environ.get("CI"):
+            pytest.fail(f"{message} (CI is set: these tests must run)")
+        pytest.skip(message)
+    with cluster.running(tmp_path_factory.mktemp("cluster")) as running:
+        yield running
