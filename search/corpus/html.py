@@ -26,6 +26,7 @@ from typing import Any
 
 from lxml.html import HtmlElement
 from trafilatura import bare_extraction
+from trafilatura.settings import Document as Extracted
 from trafilatura.settings import use_config
 from trafilatura.utils import load_html
 
@@ -63,17 +64,17 @@ def document_from_html(
     found = bare_extraction(
         tree, url=url, with_metadata=True, include_comments=False, config=CONFIG
     )
-    title = getattr(found, "title", None)
-    body = _body(found.body, title) if found is not None and found.body is not None else ""
-    if not body:
+    extracted = found if isinstance(found, Extracted) and found.body is not None else None
+    body = _body(extracted.body, extracted.title) if extracted is not None else ""
+    if extracted is None or not body:
         return Problem(where, "extraction vide : aucun texte principal dans la page", "empty_text")
     record: dict[str, Any] = {
         "id": doc_id,
-        "title": title,
-        "date": found.date or own["date"],
-        "url": found.url or url,
+        "title": extracted.title,
+        "date": extracted.date or own["date"],
+        "url": extracted.url or url,
         "type": own["type"],
-        "source": found.sitename or own["source"],
+        "source": extracted.sitename or own["source"],
         "body": body,
     }
     try:
