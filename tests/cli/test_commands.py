@@ -16,6 +16,7 @@ import pytest
 from tests.support.corpus import DOCS
 from tests.support.paths import BIN, ROOT
 from tests.support.server import free_port, get
+from tests.support.web import Route, page, rss, web_site
 
 pytestmark = [pytest.mark.process]
 
@@ -88,3 +89,26 @@ def test_serve_answers_over_http_with_gunicorn(index_dir: Path) -> None:
         server.terminate()
         _out, err = server.communicate(timeout=20)
     assert "gunicorn" in err.lower() and "Traceback" not in err
+
+
+def test_reindex_of_a_press_room_feed_reports_its_pages(tmp_path: Path) -> None:
+    env = {"COMMUNIQUES_FETCH_ALLOW_PRIVATE": "1", "COMMUNIQUES_FETCH_DELAY": "0"}
+    with web_site() as site:
+        links = [site.url(f"/cp/{i}.html") for i in range(3)]
+        for i, link in enumerate(links[:2]):
+            site.routes[link.removeprefix(site.base)] = Route(
+                page(f"Communiqué {i}", [f"Texte {i}."]), etag=f'"{i}"'
+            )
+        site.routes["/rss.xml"] = Route(rss(links), content_type="application/rss+xml")
+        index = str(tmp_path / "ix")
+        first = run("reindex", site.url("/rss.xml"), "--index", index, env=env)
+        second = run("reindex", site.url("/rss.xml"), "--index", index, "--json", env=env)
+        refused = run("reindex", site.url("/rss.xml"), "--index", str(tmp_path / "other"))
+    assert first.returncode == 0, first.stderr
+    assert f"ignoré : {links[2]}: erreur HTTP 404" in first.stderr
+    assert first.stdout.startswith("2 documents indexés, 1 ignorés, ")
+    assert "; web : 5 requêtes, 2 pages lues, 0 inchangées (304), 0 disparues" in first.stdout
+    fetched = json.loads(second.stdout)["fetched"]
+    assert (fetched["not_modified"], fetched["downloaded"], fetched["requests"]) == (2, 0, 5)
+    assert refused.returncode != 0  # loopback refused without COMMUNIQUES_FETCH_ALLOW_PRIVATE
+    assert "adresse locale ou privée refusée" in refused.stderr
