@@ -21,24 +21,29 @@ reads bytes fetched from the web (``search.fetch``) the same way.
 from __future__ import annotations
 
 import re
+from configparser import ConfigParser
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 from lxml.html import HtmlElement
-from trafilatura import bare_extraction
-from trafilatura.settings import Document as Extracted
-from trafilatura.settings import use_config
-from trafilatura.utils import load_html
 
 from search.corpus.model import BadRecord, Document, Problem, document_from_record, too_large
 
 BLOCKS = {"head", "p", "item", "quote", "row", "code"}  # a table row is one paragraph
 # the publication line of a page's header (its date is metadata, not text)
 DATE_LINE = re.compile(r"^(publié|mis à jour|date de publication)\b[^.]{0,80}$", re.IGNORECASE)
-# trafilatura falls back on cruder extractors below this many characters, merging paragraphs;
-# a communiqué can be short
-CONFIG = use_config()
-CONFIG.set("DEFAULT", "MIN_EXTRACTED_SIZE", "20")
+
+
+@cache
+def _config() -> ConfigParser:
+    from trafilatura.settings import use_config  # imported when a page is read (0.4 s)
+
+    config = use_config()
+    # below this many characters trafilatura falls back on cruder extractors, which merge
+    # paragraphs; a communiqué can be short
+    config.set("DEFAULT", "MIN_EXTRACTED_SIZE", "20")
+    return config
 
 
 def read_html(path: Path) -> Document | Problem:
@@ -55,6 +60,10 @@ def document_from_html(
     raw: bytes, doc_id: str, where: str, url: str | None = None
 ) -> Document | Problem:
     """The document of the page ``raw`` (``where``: its file or address, for problems)."""
+    from trafilatura import bare_extraction  # imported when a page is read (0.4 s)
+    from trafilatura.settings import Document as Extracted
+    from trafilatura.utils import load_html
+
     tree = load_html(raw)
     if tree is None:
         return Problem(where, "page HTML illisible", "unreadable_html")
@@ -62,7 +71,7 @@ def document_from_html(
     for time in tree.iter("time"):  # trafilatura drops <time> with its text; keep the text
         time.tag = "span"
     found = bare_extraction(
-        tree, url=url, with_metadata=True, include_comments=False, config=CONFIG
+        tree, url=url, with_metadata=True, include_comments=False, config=_config()
     )
     extracted = found if isinstance(found, Extracted) and found.body is not None else None
     body = _body(extracted.body, extracted.title) if extracted is not None else ""

@@ -29,13 +29,6 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from pdfminer.high_level import extract_pages
-from pdfminer.layout import LTTextContainer
-from pdfminer.pdfdocument import PDFDocument
-from pdfminer.pdfparser import PDFParser
-from pdfminer.pdftypes import resolve1
-from pdfminer.utils import decode_text
-
 from search.corpus.model import BadRecord, Document, Problem, document_from_record, too_large
 
 LIGATURES = str.maketrans({"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl",
@@ -67,6 +60,8 @@ def document_from_pdf(
     raw: bytes, doc_id: str, where: str, url: str | None = None
 ) -> Document | Problem:
     """The document of the PDF ``raw`` (``where``: its file or address, for problems)."""
+    from pdfminer.high_level import extract_pages  # imported when a PDF is read
+
     if not raw.strip():
         return Problem(where, "fichier vide", "empty_file")
     try:
@@ -103,6 +98,11 @@ def _title_block(paragraphs: list[str]) -> str:
 
 
 def _metadata(raw: bytes) -> dict[str, str]:
+    from pdfminer.pdfdocument import PDFDocument
+    from pdfminer.pdfparser import PDFParser
+    from pdfminer.pdftypes import resolve1
+    from pdfminer.utils import decode_text
+
     document = PDFDocument(PDFParser(io.BytesIO(raw)))
     info: dict[str, str] = {}
     for entries in document.info:
@@ -115,6 +115,8 @@ def _metadata(raw: bytes) -> dict[str, str]:
 
 def _blocks(page: Any) -> list[str]:
     """The text blocks of a page, top to bottom, each as one paragraph."""
+    from pdfminer.layout import LTTextContainer
+
     blocks = [element for element in page if isinstance(element, LTTextContainer)]
     blocks.sort(key=lambda block: (-round(block.y1), block.x0))
     texts = (_paragraph(block.get_text()) for block in blocks)

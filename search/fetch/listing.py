@@ -12,8 +12,6 @@ import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 
-import feedparser
-
 FEED_ROOT = re.compile(rb"<(rss|feed|rdf:RDF)[\s>]")
 SITEMAP_ROOT = re.compile(rb"<(urlset|sitemapindex)[\s>]")
 MAX_DEPTH = 3
@@ -35,6 +33,8 @@ def kind_of(content_type: str, body: bytes) -> str:
 
 def feed_links(body: bytes) -> list[str]:
     """The link of every entry of a feed, in its order."""
+    import feedparser  # imported when a feed is read
+
     parsed = feedparser.parse(body)
     return [str(entry.link) for entry in parsed.entries if entry.get("link")]
 
