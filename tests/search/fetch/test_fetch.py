@@ -101,9 +101,11 @@ def test_every_failure_is_a_problem_counted_by_kind(tmp_path: Path) -> None:
             "/prive/secret.html": Route(page("Secret", ["Interdit aux robots."])),
             "/robots.txt": Route(b"User-agent: *\nDisallow: /prive/\n", content_type="text/plain"),
         }
+        for hop in range(7):
+            bad[f"/saut-{hop}.html"] = Route(status=307, location=f"/saut-{hop + 1}.html")
         site.routes.update(bad)
-        listed = [*good, *[p for p in bad if p != "/robots.txt" and p != "/boucle-2.html"],
-                  "/absent.html"]  # fmt: skip
+        followed = ("/robots.txt", "/boucle-2.html", *(f"/saut-{hop}.html" for hop in range(1, 7)))
+        listed = [*good, *[p for p in bad if p not in followed], "/absent.html"]
         site.routes["/rss.xml"].body = rss([site.url(p) for p in listed])
         report = run(site, "/rss.xml", index=tmp_path / "ix")
         assert "/prive/secret.html" not in site.paths()
@@ -111,6 +113,7 @@ def test_every_failure_is_a_problem_counted_by_kind(tmp_path: Path) -> None:
     assert problems(report) == {
         url("/500.html"): "erreur HTTP 500",
         url("/boucle.html"): "boucle de redirections",
+        url("/saut-0.html"): "plus de 5 redirections",
         url("/lent.html"): "délai dépassé (1 s)",
         url("/enorme.html"): f"trop gros ({len(bad['/enorme.html'].body)} octets ; 200000 au plus)",
         url("/sans-longueur.html"): "trop gros (plus de 200000 octets)",
@@ -121,8 +124,9 @@ def test_every_failure_is_a_problem_counted_by_kind(tmp_path: Path) -> None:
         url("/absent.html"): "erreur HTTP 404",
     }
     assert report.skipped_by_reason == {
-        "http_500": 1, "redirect_loop": 1, "timeout": 1, "too_large": 2, "not_html": 1,
-        "empty_text": 1, "scanned_pdf": 1, "robots": 1, "http_404": 1,
+        "http_500": 1, "redirect_loop": 1, "too_many_redirects": 1, "timeout": 1,
+        "too_large": 2, "not_html": 1, "empty_text": 1, "scanned_pdf": 1, "robots": 1,
+        "http_404": 1,
     }  # fmt: skip
     assert report.indexed == 1
 
