@@ -2,19 +2,36 @@
 page addresses a feed or a sitemap lists.
 
 Feeds (RSS 0.9x to 2.0, RDF, Atom) are read by feedparser: each entry's link. Sitemaps are
-read as XML: each ``<url><loc>``; a sitemap index lists sitemaps, read in turn (up to
-``MAX_DEPTH`` levels, each at most once).
+read as XML (gzipped or not): each ``<url><loc>``; a sitemap index lists sitemaps, read in
+turn (up to ``MAX_DEPTH`` levels, each at most once).
 """
 
 from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
+import zlib
 from collections.abc import Callable
+
+from search.fetch.client import FetchError
 
 FEED_ROOT = re.compile(rb"<(rss|feed|rdf:RDF)[\s>]")
 SITEMAP_ROOT = re.compile(rb"<(urlset|sitemapindex)[\s>]")
 MAX_DEPTH = 3
+
+
+def unpacked(body: bytes, limit: int) -> bytes:
+    """``body``, gunzipped when it is gzip (``sitemap.xml.gz``), at most ``limit`` bytes."""
+    if not body.startswith(b"\x1f\x8b"):
+        return body
+    inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    try:
+        data = inflater.decompress(body, limit)
+    except zlib.error as error:
+        raise FetchError("damaged_file", "fichier compressé endommagé") from error
+    if not inflater.eof:
+        raise FetchError("too_large", f"trop gros une fois décompressé (plus de {limit} octets)")
+    return data
 
 
 def kind_of(content_type: str, body: bytes) -> str:

@@ -29,7 +29,7 @@ from search.corpus.html import document_from_html
 from search.corpus.model import Document, Kept, Problem
 from search.corpus.pdf import document_from_pdf
 from search.fetch.client import Fetcher, FetchError, FetchOptions, Response
-from search.fetch.listing import feed_links, kind_of, sitemap_links
+from search.fetch.listing import feed_links, kind_of, sitemap_links, unpacked
 from search.fetch.state import FetchState
 
 GONE = (404, 410)
@@ -60,6 +60,7 @@ class RemoteCorpus:
         self.fetcher = Fetcher(options)
         self.state: FetchState = {}
         self.counts: Counter[str] = Counter(dict.fromkeys(COUNTS, 0))
+        self.pending: list[Problem] = []  # sitemaps of an index that failed
 
     def read(self, previous: FetchState, known: set[str]) -> Iterator[Item]:
         """Every document, problem and kept page of the sources, in order."""
@@ -77,9 +78,16 @@ class RemoteCorpus:
             yield from self._failed(source, source, error)
             yield from self._unlisted(source, seen)
             return
-        kind = "page" if response.status == 304 else kind_of(response.content_type, response.body)
+        try:
+            body = unpacked(response.body, self.options.max_bytes)
+        except FetchError as error:
+            yield Problem(source, error.reason, error.kind)
+            return
+        kind = "page" if response.status == 304 else kind_of(response.content_type, body)
         if kind in ("feed", "sitemap"):
-            pages = self._listed(kind, response.body, seen)
+            pages = self._listed(kind, body, seen)
+            yield from self.pending
+            self.pending.clear()
             for url in pages[: self.options.max_pages]:
                 seen.add(url)
                 yield from self._page(url, source)
@@ -99,9 +107,9 @@ class RemoteCorpus:
             return None
         seen.add(url)
         try:
-            return self.fetcher.get(url).body
+            return unpacked(self.fetcher.get(url).body, self.options.max_bytes)
         except FetchError as error:
-            self.counts[error.kind] += 1
+            self.pending.append(Problem(url, error.reason, error.kind))
             return None
 
     def _page(self, url: str, source: str) -> Iterator[Item]:
