@@ -82,6 +82,7 @@ class RemoteCorpus:
             body = unpacked(response.body, self.options.max_bytes)
         except FetchError as error:
             yield Problem(source, error.reason, error.kind)
+            yield from self._unlisted(source, seen)
             return
         kind = "page" if response.status == 304 else kind_of(response.content_type, body)
         if kind in ("feed", "sitemap"):
