@@ -14,7 +14,7 @@ from search.fetch import USER_AGENT, FetchOptions, document_id, load_state
 from search.fetch.client import Fetcher, FetchError
 from search.indexing import ReindexOptions, ReindexReport
 from tests.support.corpus import DOCS, write_jsonl
-from tests.support.index import served_count, served_from
+from tests.support.index import app_client, served_count, served_from
 from tests.support.paths import ROOT
 from tests.support.pdfs import PdfCommunique, scanned_pdf
 from tests.support.web import Route, Site, page, rss, sitemap, web_site
@@ -84,6 +84,9 @@ def test_a_feed_is_indexed_with_its_pages_and_pdfs_beside_local_files(tmp_path: 
             links[-1], "2024-05-03", "Un plan pour le littoral"
         )  # fmt: skip
         assert "l’érosion, en coopération" in pdf["body"]
+    with app_client(tmp_path / "ix") as client:  # the document page links to the PDF
+        shown = client.get(f"/documents/{document_id(links[-1])}").get_data(as_text=True)
+    assert f'<a class="original" href="{links[-1]}"' in shown
 
 
 def test_every_failure_is_a_problem_counted_by_kind(tmp_path: Path) -> None:
