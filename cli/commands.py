@@ -20,6 +20,7 @@ from search.config import load_settings
 from search.corpus import corpus_files
 from search.engines import open_engine
 from search.errors import SearchError
+from search.fetch import is_url
 from search.filters import Filters
 from search.models import SORTS, SearchRequest
 from search.wording import count
@@ -38,7 +39,7 @@ def error_boundary() -> Iterator[None]:
 
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
-@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1)
 @click.option(
     "--index",
     "index_dir",
@@ -56,30 +57,34 @@ def error_boundary() -> Iterator[None]:
     help="Serve generations/GENERATION, copied from another host, instead of building.",
 )
 def reindex(
-    paths: tuple[Path, ...],
+    paths: tuple[str, ...],
     index_dir: Path | None,
     full: bool,
     strict: bool,
     as_json: bool,
     publish_name: str | None,
 ) -> None:
-    """Build the index from PATHS (files or folders; default: ./corpus) and publish it.
+    """Build the index from PATHS (files, folders or web addresses; default: ./corpus) and
+    publish it.
 
-    Reads .jsonl, .jsonl.gz, .md, .markdown, .txt, .html and .htm files. Unreadable lines and
-    files are reported as path:line: reason and skipped (--strict: the run fails instead).
+    Reads .jsonl, .jsonl.gz, .md, .markdown, .txt, .html, .htm and .pdf files, and the pages
+    and PDFs of a feed (RSS, Atom), a sitemap or a single web address (robots.txt obeyed; a
+    page unchanged since the last run costs one conditional request). Unreadable lines, files
+    and pages are reported as place: reason and skipped (--strict: the run fails instead).
     Only new, changed and removed documents are processed unless --full is given. The served
     index is replaced in one atomic step once the new one is complete and synced; searches
     keep working during the whole run.
     """
     settings = load_settings({"index_dir": index_dir})
-    sources = list(paths) or [Path(settings["corpus"])]
+    sources = list(paths) or [settings["corpus"]]
     if publish_name:
         with error_boundary():
             report = open_engine(settings).publish(publish_name)
         click.echo(report.summary())
         return
     with error_boundary():
-        total = sum(path.stat().st_size for path in corpus_files(sources))
+        local = [source for source in sources if not is_url(source)]
+        total = sum(path.stat().st_size for path in corpus_files(local))
         with Progress(total) as progress:
             report = open_engine(settings).reindex(sources, progress, full, strict)
     for note in report.notes:

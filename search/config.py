@@ -26,6 +26,14 @@ class Setting:
         return ENV_PREFIX + self.name.upper()
 
 
+def _flag(raw: str) -> bool:
+    if raw.strip().lower() in ("1", "true", "yes", "on"):
+        return True
+    if raw.strip().lower() in ("0", "false", "no", "off", ""):
+        return False
+    raise ValueError("1 or 0 expected")
+
+
 SETTINGS: tuple[Setting, ...] = (
     Setting("engine", "whoosh", "Search engine: whoosh (an index folder on this machine)."),
     Setting("index_dir", "index", "Folder of the served index (generations and CURRENT pointer)."),
@@ -76,6 +84,17 @@ SETTINGS: tuple[Setting, ...] = (
         "rate_limit_storage",
         "memory://",
         "Where rate-limit counters live: memory:// (per worker) or redis://host:6379.",
+    ),
+    Setting("fetch_delay", 1.0, "Seconds between two requests to the same web site.", float),
+    Setting("fetch_timeout", 20.0, "Seconds a web download may take in all.", float),
+    Setting("fetch_max_bytes", 20_000_000, "Largest web page or PDF downloaded, in bytes.", int),
+    Setting("fetch_max_redirects", 5, "Most redirects followed for one address.", int),
+    Setting("fetch_max_pages", 10_000, "Most pages read from one feed or sitemap.", int),
+    Setting(
+        "fetch_allow_private",
+        False,
+        "Allow requests to loopback and private addresses (1: yes; for tests and intranets).",
+        _flag,
     ),
     Setting("host", "127.0.0.1", "Address serve listens on."),
     Setting("port", 8000, "Port serve listens on.", int),

@@ -14,14 +14,17 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import chain
 from pathlib import Path
 from typing import Any, Protocol
 
 from search.config import defaults
 from search.corpus import Document, Problem, read_corpus
+from search.corpus.model import Kept
 from search.errors import CorpusError
+from search.fetch import FetchOptions
 from search.wording import count
 
 
@@ -66,6 +69,7 @@ class ReindexOptions:
     full: bool = False  # rebuild from nothing instead of writing the differences
     strict: bool = False  # any problem in the corpus fails the run before the switch
     workers: int | None = None  # processes analysing beside reindex (None: as the corpus is worth)
+    fetch: FetchOptions = field(default_factory=FetchOptions)  # how web addresses are read
 
     @classmethod
     def from_settings(cls, settings: dict[str, Any], full: bool, strict: bool) -> ReindexOptions:
@@ -76,6 +80,7 @@ class ReindexOptions:
             full=full,
             strict=strict,
             workers=None if workers < 0 else workers,
+            fetch=FetchOptions.from_settings(settings),
         )
 
 
@@ -99,6 +104,7 @@ class ReindexReport:
     notes: list[str] = field(default_factory=list)  # what a person should know (in French)
     seconds: float = 0.0
     index_bytes: int = 0
+    fetched: dict[str, int] = field(default_factory=dict)  # web: requests, not_modified, …
 
     def summary(self) -> str:
         details = (
@@ -110,7 +116,18 @@ class ReindexReport:
         mode = MODES.get(self.mode, self.mode)
         return (
             f"{count(self.indexed, 'document indexé')}{details}, {count(self.skipped, 'ignoré')}, "
-            f"{self.seconds:.1f} s (génération {self.generation}, {mode})"
+            f"{self.seconds:.1f} s (génération {self.generation}, {mode})" + self._web()
+        )
+
+    def _web(self) -> str:
+        if not self.fetched:
+            return ""
+        got = self.fetched.get
+        return (
+            f" ; web : {count(got('requests', 0), 'requête')}, "
+            f"{count(got('downloaded', 0), 'page lue', 'pages lues')}, "
+            f"{count(got('not_modified', 0), 'inchangée')} (304), "
+            f"{count(got('gone', 0), 'disparue')}"
         )
 
     def as_json(self) -> dict[str, Any]:
@@ -126,6 +143,7 @@ class ReindexReport:
             "skipped_by_reason": self.skipped_by_reason,
             "seconds": round(self.seconds, 3),
             "index_bytes": self.index_bytes,
+            "fetched": self.fetched,
         }
 
 
@@ -142,6 +160,7 @@ class Changes:
     deleted: int = 0
     problems: list[Problem] = field(default_factory=list)
     by_kind: Counter[str] = field(default_factory=Counter)
+    fetched: Counter[str] = field(default_factory=Counter)  # what reading the web did
 
     @property
     def documents(self) -> int:
@@ -156,19 +175,30 @@ def content_hash(doc: Document) -> str:
 
 
 class ChangeSet:
-    """The documents of ``files`` that differ from ``previous`` (id → content hash), read once.
+    """The documents of ``files`` and ``remote`` (read from the web, ``search.fetch``) that
+    differ from ``previous`` (id → content hash), read once.
 
     Iterating yields each new or changed document with its previous hash (``None``: new);
-    afterwards ``hashes`` holds every document read and ``deleted`` the ids that vanished."""
+    afterwards ``hashes`` holds every document read and ``deleted`` the ids that vanished. A
+    ``Kept`` item (a page unchanged since the last run) counts as an unchanged document."""
 
     def __init__(
-        self, files: list[Path], previous: dict[str, str], changes: Changes, events: ReindexEvents
+        self,
+        files: list[Path],
+        previous: dict[str, str],
+        changes: Changes,
+        events: ReindexEvents,
+        remote: Iterable[Document | Problem | Kept] = (),
     ) -> None:
         self.files, self.previous, self.changes, self.events = files, previous, changes, events
+        self.remote = remote
         self.hashes: dict[str, tuple[str, str]] = {}  # id → (content hash, where it was read)
 
     def __iter__(self) -> Iterator[tuple[Document, str | None]]:
-        for item in read_corpus(self.files, self.events.read):
+        for item in chain(read_corpus(self.files, self.events.read), self.remote):
+            if isinstance(item, Kept):
+                self._kept(item)
+                continue
             if isinstance(item, Document) and item.id in self.hashes:
                 seen = self.hashes[item.id][1]
                 item = Problem(
@@ -186,6 +216,12 @@ class ChangeSet:
                 self.changes.unchanged += 1
             else:
                 yield item, self.previous.get(item.id)
+
+    def _kept(self, item: Kept) -> None:
+        if item.id in self.previous and item.id not in self.hashes:
+            self.hashes[item.id] = (self.previous[item.id], item.where)
+            self.changes.unchanged += 1
+            self.events.document()
 
     def all_read(self) -> None:
         """Reading is over: refuse an empty corpus, else say the files are being written."""

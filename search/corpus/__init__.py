@@ -2,9 +2,9 @@
 
 Formats by file name: ``*.jsonl`` and ``*.jsonl.gz`` (one document per line), ``*.md``,
 ``*.markdown`` and ``*.txt`` (one document per file, front matter), ``*.html`` and ``*.htm``
-(one press release per page). Folders are walked in sorted order; files named ``README*`` and
-files of other formats inside a folder are left alone. A file named explicitly must be of a
-known format.
+(one press release per page), ``*.pdf`` (one communiqué per file). Folders are walked in
+sorted order; files named ``README*`` and files of other formats inside a folder are left
+alone. A file named explicitly must be of a known format.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from search.corpus.html import read_html
 from search.corpus.jsonl import read_jsonl
 from search.corpus.markdown import read_markdown
 from search.corpus.model import Document, Problem
+from search.corpus.pdf import read_pdf
 from search.errors import CorpusError
 
 __all__ = ["Document", "Problem", "corpus_files", "read_corpus"]
@@ -23,10 +24,11 @@ __all__ = ["Document", "Problem", "corpus_files", "read_corpus"]
 JSONL_SUFFIXES = (".jsonl", ".jsonl.gz")
 TEXT_SUFFIXES = (".md", ".markdown", ".txt")
 HTML_SUFFIXES = (".html", ".htm")
+PDF_SUFFIXES = (".pdf",)
 
 
 def _is_known(path: Path) -> bool:
-    return path.name.endswith(JSONL_SUFFIXES + TEXT_SUFFIXES + HTML_SUFFIXES)
+    return path.name.lower().endswith(JSONL_SUFFIXES + TEXT_SUFFIXES + HTML_SUFFIXES + PDF_SUFFIXES)
 
 
 def corpus_files(paths: Iterable[str | Path]) -> list[Path]:
@@ -57,6 +59,9 @@ def read_corpus(
 def _read_file(path: Path, on_bytes: Callable[[int], object]) -> Iterator[Document | Problem]:
     if path.name.endswith(JSONL_SUFFIXES):
         yield from read_jsonl(path, on_bytes)
+    elif path.name.lower().endswith(PDF_SUFFIXES):
+        yield read_pdf(path)
+        on_bytes(path.stat().st_size)
     elif path.name.endswith(TEXT_SUFFIXES + HTML_SUFFIXES):
         html = path.name.endswith(HTML_SUFFIXES)
         yield read_html(path) if html else read_markdown(path)
@@ -64,6 +69,6 @@ def _read_file(path: Path, on_bytes: Callable[[int], object]) -> Iterator[Docume
     else:
         yield Problem(
             str(path),
-            "format inconnu (attendu .jsonl, .jsonl.gz, .md, .markdown, .txt, .html, .htm)",
+            "format inconnu (attendu .jsonl, .jsonl.gz, .md, .markdown, .txt, .html, .htm, .pdf)",
             "unknown_format",
         )

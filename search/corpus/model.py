@@ -51,6 +51,15 @@ class Problem:
         return f"{self.where}: {self.reason}"
 
 
+@dataclass(frozen=True)
+class Kept:
+    """A document of the last run not read again, kept as it was: a web page that answered
+    ``304 Not Modified``, or one its feed no longer lists (``where``: its address)."""
+
+    id: str
+    where: str
+
+
 class BadRecord(ValueError):
     """A record that cannot become a document; the message says why (in French)."""
 

@@ -19,6 +19,7 @@ import pytest
 from tests.support.corpus import DOCS, write_jsonl
 from tests.support.paths import BIN, ROOT
 from tests.support.server import free_port, get
+from tests.support.web import Route, page, rss, web_site
 
 pytestmark = [pytest.mark.process]
 
@@ -216,3 +217,26 @@ def test_the_commands_agree_in_number_and_with_the_api(tmp_path: Path) -> None:
         run("search-cli", "Zorglub", "--index", str(tmp_path / "ix"), "--json").stdout
     )
     assert [hit["id"] for hit in as_json["results"]] == ["seul"] and "hits" not in as_json
+
+
+def test_reindex_of_a_press_room_feed_reports_its_pages(tmp_path: Path) -> None:
+    env = {"COMMUNIQUES_FETCH_ALLOW_PRIVATE": "1", "COMMUNIQUES_FETCH_DELAY": "0"}
+    with web_site() as site:
+        links = [site.url(f"/cp/{i}.html") for i in range(3)]
+        for i, link in enumerate(links[:2]):
+            site.routes[link.removeprefix(site.base)] = Route(
+                page(f"Communiqué {i}", [f"Texte {i}."]), etag=f'"{i}"'
+            )
+        site.routes["/rss.xml"] = Route(rss(links), content_type="application/rss+xml")
+        index = str(tmp_path / "ix")
+        first = run("reindex", site.url("/rss.xml"), "--index", index, env=env)
+        second = run("reindex", site.url("/rss.xml"), "--index", index, "--json", env=env)
+        refused = run("reindex", site.url("/rss.xml"), "--index", str(tmp_path / "other"))
+    assert first.returncode == 0, first.stderr
+    assert f"ignoré : {links[2]}: erreur HTTP 404" in first.stderr
+    assert first.stdout.startswith("2 documents indexés, 1 ignoré, ")
+    assert "; web : 5 requêtes, 2 pages lues, 0 inchangée (304), 0 disparue" in first.stdout
+    fetched = json.loads(second.stdout)["fetched"]
+    assert (fetched["not_modified"], fetched["downloaded"], fetched["requests"]) == (2, 0, 5)
+    assert refused.returncode != 0  # loopback refused without COMMUNIQUES_FETCH_ALLOW_PRIVATE
+    assert "adresse locale ou privée refusée" in refused.stderr

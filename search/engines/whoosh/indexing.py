@@ -8,6 +8,9 @@ Promises:
 - incremental by default: the previous generation is the starting point and only new, changed
   and vanished documents are written (see ``writing``); ``full=True`` rebuilds from nothing,
   and so does a change of index format or of the title weight;
+- web addresses among the paths (feeds, sitemaps, pages, PDFs) are read by
+  ``search.fetch.RemoteCorpus`` in the same run; what it remembers for conditional requests
+  is kept in the generation beside the content hashes;
 - every document not indexed is reported as a ``Problem`` with its place and counted by kind;
   with ``strict=True`` any problem fails the run before the served index changes; a
   duplicate id keeps the first document read and reports the later one.
@@ -41,6 +44,7 @@ from search.engines.whoosh.locking import WriterLock
 from search.engines.whoosh.schema import SCHEMA_VERSION
 from search.engines.whoosh.writing.corpus import write_corpus
 from search.errors import CorpusError, IndexWriteError
+from search.fetch import RemoteCorpus, is_url
 from search.indexing import Changes, NoEvents, ReindexEvents, ReindexOptions, ReindexReport
 
 
@@ -55,9 +59,13 @@ def reindex(
     """
     options, events = options or ReindexOptions(), events or NoEvents()
     started = time.perf_counter()
-    files = corpus_files(paths)
-    if not files:
-        raise CorpusError("aucun fichier de corpus trouvé (.jsonl, .jsonl.gz, .md, .txt, .html)")
+    paths = list(paths)
+    files = corpus_files([path for path in paths if not is_url(path)])
+    remote = RemoteCorpus([str(path) for path in paths if is_url(path)], options.fetch)
+    if not files and not remote.urls:
+        raise CorpusError(
+            "aucun fichier de corpus trouvé (.jsonl, .jsonl.gz, .md, .txt, .html, .pdf)"
+        )
     index_dir = Path(index_dir)
     try:
         with WriterLock(index_dir):
@@ -65,7 +73,7 @@ def reindex(
             notes: list[str] = []
             served = served_generation(index_dir)
             base = None if options.full else _reusable(served, options.title_weight, notes)
-            report = _new_generation(index_dir, base, files, options, events)
+            report = _new_generation(index_dir, base, files, remote, options, events)
             report.notes = notes
             prune(index_dir)
     except OSError as error:
@@ -104,13 +112,14 @@ def _new_generation(
     index_dir: Path,
     base: Path | None,
     files: list[Path],
+    remote: RemoteCorpus,
     options: ReindexOptions,
     events: ReindexEvents,
 ) -> ReindexReport:
     generation = new_generation(index_dir)
     try:
         changes = write_corpus(
-            generation, base, files, options.title_weight, events, workers=options.workers
+            generation, base, files, options.title_weight, events, options.workers, remote
         )
         if options.strict and changes.problems:
             raise CorpusError(
@@ -119,7 +128,7 @@ def _new_generation(
             )
         synonyms.copy_into(Path(options.synonyms_file), generation)
         report = _report(generation, base, changes)
-        manifest = _manifest(report, files, options.title_weight)
+        manifest = _manifest(report, [*map(str, files), *remote.urls], options.title_weight)
         write_manifest(generation, {**manifest, "files": checksums(generation)})
         publish(index_dir, generation)
     except BaseException:
@@ -159,10 +168,11 @@ def _report(generation: Path, base: Path | None, changes: Changes) -> ReindexRep
         skipped_by_reason=dict(changes.by_kind),
         problems=changes.problems,
         index_bytes=sum(p.stat().st_size for p in generation.iterdir() if p.is_file()),
+        fetched=dict(changes.fetched),
     )
 
 
-def _manifest(report: ReindexReport, files: list[Path], title_weight: float) -> dict[str, Any]:
+def _manifest(report: ReindexReport, sources: list[str], title_weight: float) -> dict[str, Any]:
     return {
         "documents": report.indexed,
         "skipped": report.skipped,
@@ -171,5 +181,5 @@ def _manifest(report: ReindexReport, files: list[Path], title_weight: float) -> 
         "schema": SCHEMA_VERSION,
         "title_weight": title_weight,
         "mode": report.mode,
-        "sources": [str(path) for path in files],
+        "sources": sources,
     }

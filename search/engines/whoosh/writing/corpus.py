@@ -6,7 +6,8 @@ Incrementally, the new generation starts as a copy of the previous one (segment 
 links: Whoosh never rewrites a segment, it only adds new ones and deletes old ones), and only
 the differences are written: documents whose content hash is new are added, changed ones
 replaced, vanished ones deleted, and the others left alone without being analysed again. The
-vocabulary and the table of content hashes (``documents.tsv.gz``) are updated the same way.
+vocabulary and the table of content hashes (``documents.tsv.gz``) are updated the same way;
+what the web pages answered (``search.fetch.state``) is saved beside it.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import gzip
 import json
 import os
 import shutil
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -36,6 +38,7 @@ from search.engines.whoosh.writing.analysing import (
 )
 from search.engines.whoosh.writing.segments import write_segments
 from search.errors import CorpusError
+from search.fetch import RemoteCorpus, load_state, save_state
 from search.indexing import EMPTY, Changes, ChangeSet, ReindexEvents
 from search.vocabulary import VocabularyBuilder
 
@@ -72,10 +75,11 @@ def write_corpus(
     title_weight: float,
     events: ReindexEvents,
     workers: int | None = None,
+    remote: RemoteCorpus | None = None,
 ) -> Changes:
-    """Write ``files`` into ``generation``, starting from ``base`` when one is given.
-    ``workers`` processes analyse the documents (``None``: as many as the corpus is worth,
-    see ``analysing.workers_for``)."""
+    """Write ``files`` and the pages of ``remote`` into ``generation``, starting from ``base``
+    when one is given. ``workers`` processes analyse the documents (``None``: as many as the
+    corpus is worth, see ``analysing.workers_for``)."""
     if base is not None:
         link_generation(base, generation)
         index = whoosh_index.open_dir(str(generation))
@@ -84,7 +88,8 @@ def write_corpus(
         index = whoosh_index.create_in(str(generation), build_schema())
         previous, vocabulary = {}, VocabularyBuilder()
     changes = Changes()
-    change_set = ChangeSet(files, previous, changes, events)
+    pages = remote.read(load_state(base), set(previous)) if remote and remote.urls else ()
+    change_set = ChangeSet(files, previous, changes, events, pages)
     if workers is None:
         workers = workers_for(sum(path.stat().st_size for path in files))
     writer = Writer(index, limitmb=WRITER_MEMORY_MB)
@@ -98,6 +103,8 @@ def write_corpus(
     else:  # one writer; workers, if any, analyse for it
         _write_differences(writer, base, change_set, title_weight, workers, vocabulary)
     save_hashes(generation, change_set.digests())
+    save_state(generation, remote.state if remote else {})
+    changes.fetched = remote.counts if remote and remote.urls else Counter()
     vocabulary.save(generation)
     return changes
 
