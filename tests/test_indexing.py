@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from search.corpus import Problem
 from search.errors import CorpusError, IndexBusy
 from search.generations import GENERATIONS, POINTER, read_manifest, served_generation
 from search.indexing import reindex
@@ -82,3 +83,25 @@ def test_a_second_writer_is_refused_and_named(tmp_path: Path, corpus_dir: Path) 
     with WriterLock(index_dir), pytest.raises(IndexBusy, match=r"processus \d+"):
         reindex([corpus_dir], index_dir)
     assert reindex([corpus_dir], index_dir).indexed == len(DOCS)
+
+
+PAIR = r'{"id": "pair", "title": "t", "body": "\ud83d\ude00 ok"}'  # a whole pair is fine
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        r'{"id": "s1", "title": "t", "body": "x \ud800 y"}',
+        r'{"id": "s2", "title": "x \udfff", "body": "y"}',
+        r'{"id": "s\ud800", "title": "t", "body": "y"}',
+        r'{"id": "s4", "title": "t", "body": "y", "speakers": ["\udc00"]}',
+    ],
+)
+def test_a_lone_surrogate_is_one_reported_line(tmp_path: Path, line: str) -> None:
+    path = write_jsonl(tmp_path / "c.jsonl", DOCS)
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write(line + "\n" + PAIR + "\n")
+    seen: list[Problem] = []
+    report = reindex([path], tmp_path / "ix", on_problem=seen.append)
+    assert (report.indexed, report.skipped) == (len(DOCS) + 1, 1)
+    assert seen[0].where == f"{path}:{len(DOCS) + 1}" and "surrogate" in str(seen[0])
