@@ -9,7 +9,9 @@ order is the one ``searcher.search(Or(groups))`` would give. Words are scored fr
 posting arrays; a group that is not made of words only (a phrase) is scored through Whoosh's
 matcher for that group. Exclusions and filters remove documents afterwards.
 
-Work stops between two words once the deadline has passed; what was scored is kept.
+Work stops between two words once the deadline has passed; what was scored is kept. Until
+some allowed document is found the deadline's grace is used (a page is not left empty
+because an earlier stage used the time).
 """
 
 from __future__ import annotations
@@ -44,27 +46,28 @@ def accumulate(
     searcher: Searcher,
     postings: PostingLists,
     compiled: CompiledQuery,
-    allowed: set[int] | None,
+    allowed: np.ndarray | None,
     deadline: Deadline,
 ) -> Accumulated:
-    """Score every document matching some group of ``compiled`` within ``allowed``."""
+    """Score every document matching some group of ``compiled`` among those ``allowed`` (a
+    mask over document numbers; ``None``: all)."""
     size = postings.size
     scores = np.zeros(size)
     counts = np.zeros(size, np.int16)
     for group in compiled.groups:
-        if deadline.expired:
+        if deadline.stop_now:
             break
         group_scores, group_hits = _group(searcher, postings, group, deadline)
         scores += group_scores
         counts += group_hits
+        found = group_hits if allowed is None else group_hits & allowed
+        deadline.scored = deadline.scored or bool(found.any())
     keep = counts > 0
+    if allowed is not None:
+        keep &= allowed
     if compiled.excluded is not None:
         excluded = list(searcher.docs_for_query(compiled.excluded))
         keep[np.asarray(excluded, np.int64)] = False
-    if allowed is not None:
-        permitted = np.zeros(size, bool)
-        permitted[np.fromiter(allowed, np.int64, len(allowed))] = True
-        keep &= permitted
     docs = np.flatnonzero(keep)
     return Accumulated(docs, scores[docs], counts[docs], len(compiled.groups))
 
@@ -82,7 +85,7 @@ def _group(
         hits[docs] = True
         return scores, hits
     for term, boost in words:
-        if deadline.expired:
+        if deadline.stop_now:
             break
         if (term.fieldname, term.text) not in searcher.reader():
             continue
@@ -129,9 +132,10 @@ def _by_matcher(
     for sub, offset in searcher.leaf_searchers():
         matcher = query.matcher(sub, context)
         while matcher.is_active():
-            if len(docs) % CHECK_EVERY == 0 and deadline.expired:
+            if len(docs) % CHECK_EVERY == 0 and deadline.stop_now:
                 break
             docs.append(matcher.id() + offset)
             scores.append(matcher.score())
+            deadline.scored = True
             matcher.next()
     return np.asarray(docs, np.int64), np.asarray(scores, np.float64)

@@ -36,7 +36,19 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("max_query_chars", 500, "Longest query accepted, in characters.", int),
     Setting("max_expansions", 512, "Most index words the prefixes (mot*) of a query cover.", int),
     Setting("max_terms", 64, "Most words to search in one query (after analysis).", int),
-    Setting("time_limit", 2.0, "Seconds a search may take; then it returns what it has.", float),
+    Setting(
+        "time_limit",
+        1.0,
+        "Seconds every stage of a request may take together; then it answers with what it "
+        "has, marked partial.",
+        float,
+    ),
+    Setting(
+        "time_grace",
+        0.4,
+        "Seconds more given to a search that has found nothing yet when the time limit comes.",
+        float,
+    ),
     Setting("typo_below", 5, "Fewer results than this turn typo tolerance on.", int),
     Setting("title_weight", 3.0, "Weight of a title word against a body word (at reindex).", float),
     Setting(

@@ -59,7 +59,8 @@ class SearchOptions:
     max_query_chars: int = 500
     max_expansions: int = 512
     max_terms: int = 64
-    time_limit: float = 2.0
+    time_limit: float = 1.0
+    time_grace: float = 0.4
     all_words_first_up_to: int = 3
     proximity_weight: float = 1.0
     exact_weight: float = 0.5
@@ -128,8 +129,8 @@ def search(
 ) -> Page:
     """Run ``request`` on the served index and return the asked page."""
     options = options or SearchOptions()
+    deadline = Deadline(options.time_limit, options.time_grace)
     check_request(request, options)
-    deadline = Deadline(options.time_limit)
     searcher, vocabulary = index.searcher, index.vocabulary
     typed = parse(request.q)
     _refuse_leading_wildcards(typed)
@@ -139,7 +140,7 @@ def search(
     compiled = compile_query(parsed, prefixes)
     if compiled.empty:
         raise BadRequest(_nothing_to_search(request.q))
-    allowed = allowed_documents(searcher, request.filters)
+    allowed = allowed_documents(index.columns, request.filters)
     found = accumulate(searcher, index.postings, compiled, allowed, deadline)
     corrected = False
     few = found.total < options.typo_below and not deadline.expired
