@@ -9,9 +9,10 @@ order is the one ``searcher.search(Or(groups))`` would give. Words are scored fr
 posting arrays; a group that is not made of words only (a phrase) is scored through Whoosh's
 matcher for that group. Exclusions and filters remove documents afterwards.
 
-Work stops between two words once the deadline has passed; what was scored is kept. Until
-some allowed document is found the deadline's grace is used (a page is not left empty
-because an earlier stage used the time).
+Work stops between two words, or within a phrase's walk, once the deadline has passed; what
+was scored is kept. Until some allowed document is found the deadline's grace is used (a
+page is not left empty because an earlier stage used the time). Exclusions are walked under
+the same deadline; documents past the point where it stopped them are left out.
 """
 
 from __future__ import annotations
@@ -23,9 +24,10 @@ from whoosh import query as wq
 from whoosh.scoring import BM25FScorer
 from whoosh.searching import Searcher
 
-from .deadline import CHECK_EVERY, Deadline
+from .deadline import Deadline
 from .matching import CompiledQuery
 from .postings import PostingLists
+from .timed import Satisfied, walk
 
 
 @dataclass(frozen=True)
@@ -65,9 +67,11 @@ def accumulate(
     keep = counts > 0
     if allowed is not None:
         keep &= allowed
-    if compiled.excluded is not None:
-        excluded = list(searcher.docs_for_query(compiled.excluded))
-        keep[np.asarray(excluded, np.int64)] = False
+    if compiled.excluded is not None and keep.any():
+        shown = np.flatnonzero(keep)
+        excluded = walk(searcher, compiled.excluded, deadline, _shows_one(keep), False, shown)
+        keep[excluded.docs] = False
+        keep[excluded.reached + 1 :] = False  # not known to be free of what is excluded
     docs = np.flatnonzero(keep)
     return Accumulated(docs, scores[docs], counts[docs], len(compiled.groups))
 
@@ -125,17 +129,20 @@ def _words(query: wq.Query, boost: float) -> list[tuple[wq.Term, float]] | None:
 def _by_matcher(
     searcher: Searcher, query: wq.Query, deadline: Deadline
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Documents and scores of ``query`` through Whoosh's matchers (phrases and the like)."""
-    docs: list[int] = []
-    scores: list[float] = []
-    context = searcher.context()
-    for sub, offset in searcher.leaf_searchers():
-        matcher = query.matcher(sub, context)
-        while matcher.is_active():
-            if len(docs) % CHECK_EVERY == 0 and deadline.stop_now:
-                break
-            docs.append(matcher.id() + offset)
-            scores.append(matcher.score())
-            deadline.scored = True
-            matcher.next()
-    return np.asarray(docs, np.int64), np.asarray(scores, np.float64)
+    """Documents and scores of ``query`` through Whoosh's matchers (phrases and the like),
+    as far as the deadline lets them go."""
+    found = walk(searcher, query, deadline, lambda docs, reached: deadline.scored, True)
+    deadline.scored = deadline.scored or bool(len(found.docs))
+    return found.docs, found.scores
+
+
+def _shows_one(keep: np.ndarray) -> Satisfied:
+    """Whether some document of ``keep`` up to ``reached`` is known to be free of the
+    exclusions (not among ``docs``): then the page will not be empty."""
+
+    def satisfied(docs: list[int], reached: int) -> bool:
+        shown = keep[: reached + 1].copy()
+        shown[np.asarray(docs, np.int64)] = False
+        return bool(shown.any())
+
+    return satisfied

@@ -3,6 +3,7 @@ cost. The index is built once for this module (about 70 s)."""
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -15,7 +16,7 @@ from search.querying import SearchOptions, SearchRequest, search
 from search.store import ServedIndex
 
 from .conftest import served_from
-from .realsize import write_corpus
+from .realsize import MARKERS, write_corpus
 
 
 @pytest.fixture(scope="module")
@@ -65,3 +66,25 @@ def test_a_period_finds_every_match_even_when_time_ran_out_before_scoring(
     page = search(big, SearchRequest("france", filters=Filters.parse(**period)), EXHAUSTED)
     assert page.total == len(wanted) and page.hits
     assert {hit.id for hit in page.hits} <= wanted
+
+
+EXCLUDED_PHRASES = [f'"{a} {b}"' for a, b in itertools.permutations(MARKERS, 2)][:31]
+
+
+def test_excluded_phrases_stop_at_the_deadline_and_keep_only_what_was_checked(
+    big: ServedIndex,
+) -> None:
+    q = "france " + " ".join(f"-{phrase}" for phrase in EXCLUDED_PHRASES)
+    page = search(big, SearchRequest(q, per_page=100), EXHAUSTED)
+    everything = search(big, SearchRequest("france"), EXHAUSTED).total
+    assert page.partial and 0 < page.total < everything  # the walk stopped at the deadline
+    for hit in page.hits:
+        body = big.stored(big.searcher.document_number(id=hit.id))["body"]
+        assert "france" in words(body)
+        assert not any(phrase.strip('"') in body for phrase in EXCLUDED_PHRASES)
+
+
+def test_ored_phrases_that_rarely_match_stop_at_the_deadline(big: ServedIndex) -> None:
+    q = " OU ".join(['"plus plus"', *EXCLUDED_PHRASES[:20]])
+    page = search(big, SearchRequest(q), EXHAUSTED)
+    assert page.partial and 0 < page.total < 34  # looked at part of the index only
