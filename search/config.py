@@ -84,6 +84,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("host", "127.0.0.1", "Address serve listens on."),
     Setting("port", 8000, "Port serve listens on.", int),
     Setting("workers", 2, "Worker processes of serve.", int),
+    Setting(
+        "threads",
+        100,
+        "Connections each serve worker handles at once (idle ones are set aside after 5 s).",
+        int,
+    ),
 )
 
 

@@ -5,7 +5,15 @@ from __future__ import annotations
 
 import itertools
 import json
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -17,6 +25,9 @@ from search.store import ServedIndex
 
 from .conftest import served_from
 from .realsize import MARKERS, write_corpus
+from .test_commands import free_port
+
+BIN = Path(sys.executable).parent
 
 
 @pytest.fixture(scope="module")
@@ -88,3 +99,55 @@ def test_ored_phrases_that_rarely_match_stop_at_the_deadline(big: ServedIndex) -
     q = " OU ".join(['"plus plus"', *EXCLUDED_PHRASES[:20]])
     page = search(big, SearchRequest(q), EXHAUSTED)
     assert page.partial and 0 < page.total < 34  # looked at part of the index only
+
+
+@pytest.fixture(scope="module")
+def server(big_index: Path) -> Iterator[str]:
+    port = free_port()
+    process = subprocess.Popen(
+        [str(BIN / "serve"), "--index", str(big_index), "--port", str(port), "--workers", "2"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(400):
+        try:
+            urllib.request.urlopen(f"{base}/api/health", timeout=5).close()
+            break
+        except OSError:
+            time.sleep(0.05)
+    yield base
+    process.terminate()
+    _out, err = process.communicate(timeout=30)
+    assert "Traceback" not in err and "WORKER TIMEOUT" not in err
+
+
+def get_json(url: str, timeout: float = 60) -> tuple[int, dict[str, object]]:
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        with error:
+            return error.code, json.loads(error.read() or b"{}")
+
+
+def test_two_costly_phrase_requests_at_once_leave_every_client_answered(server: str) -> None:
+    excluded = "otan " + " ".join(f"-{phrase}" for phrase in EXCLUDED_PHRASES)
+    ored = " OU ".join(['"plus plus"', *EXCLUDED_PHRASES[:20]])
+    queries = [excluded, ored, excluded, ored, "france"]
+    with ThreadPoolExecutor(len(queries)) as pool:
+        answers = list(
+            pool.map(lambda q: get_json(f"{server}/api/search?q={urllib.parse.quote(q)}"), queries)
+        )
+    assert [status for status, _ in answers] == [200] * len(queries), answers
+    assert all(body["results"] for _, body in answers)
+
+
+def test_two_hundred_idle_connections_leave_other_clients_answered(server: str) -> None:
+    port = int(server.rsplit(":", 1)[1])
+    idle = [socket.create_connection(("127.0.0.1", port)) for _ in range(200)]
+    try:  # sync workers never answered within 10 s: each blocked on an idle socket
+        answers = [get_json(f"{server}/api/search?q=france+otan", 10) for _ in range(20)]
+    finally:
+        for connection in idle:
+            connection.close()
+    assert [status for status, _ in answers] == [200] * 20

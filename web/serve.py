@@ -1,7 +1,10 @@
 """``serve``: the site and API behind gunicorn (a production WSGI server), one app per worker.
 
-Workers are separate processes with synchronous request handling; each opens the served index
-itself and follows reindexes through the ``CURRENT`` pointer.
+Workers are separate processes; each opens the served index itself and follows reindexes
+through the ``CURRENT`` pointer. Each worker serves ``threads`` connections at once (gunicorn's
+``gthread`` class): a connection that sends nothing holds one thread for a few seconds and is
+then set aside until it speaks, so idle sockets cannot starve the other clients (with
+synchronous workers, two idle connections froze the whole server for 30 s).
 """
 
 from __future__ import annotations
@@ -37,7 +40,8 @@ def gunicorn_options(settings: dict[str, Any]) -> dict[str, Any]:
     return {
         "bind": f"{settings['host']}:{settings['port']}",
         "workers": settings["workers"],
-        "worker_class": "sync",
+        "worker_class": "gthread",
+        "threads": settings["threads"],
         "timeout": 30,
         "graceful_timeout": 10,
         "accesslog": "-",
@@ -59,9 +63,22 @@ def gunicorn_options(settings: dict[str, Any]) -> dict[str, Any]:
 @click.option("--host", default=None, help="Address to listen on (default 127.0.0.1).")
 @click.option("--port", type=int, default=None, help="Port to listen on (default 8000).")
 @click.option("--workers", type=int, default=None, help="Worker processes (default 2).")
-def main(index_dir: Path | None, host: str | None, port: int | None, workers: int | None) -> None:
+@click.option("--threads", type=int, default=None, help="Connections per worker (default 100).")
+def main(
+    index_dir: Path | None,
+    host: str | None,
+    port: int | None,
+    workers: int | None,
+    threads: int | None,
+) -> None:
     """Serve the search site and the JSON API with gunicorn."""
     settings = load_settings(
-        {"index_dir": index_dir and str(index_dir), "host": host, "port": port, "workers": workers}
+        {
+            "index_dir": index_dir and str(index_dir),
+            "host": host,
+            "port": port,
+            "workers": workers,
+            "threads": threads,
+        }
     )
     Server(settings, gunicorn_options(settings)).run()
