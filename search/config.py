@@ -81,6 +81,13 @@ SETTINGS: tuple[Setting, ...] = (
         "memory://",
         "Where rate-limit counters live: memory:// (per worker) or redis://host:6379.",
     ),
+    Setting(
+        "verify_every",
+        60.0,
+        "Seconds between two checks of the served index files' digests by /api/health (they "
+        "are always checked when a generation is opened).",
+        float,
+    ),
     Setting("host", "127.0.0.1", "Address serve listens on."),
     Setting("port", 8000, "Port serve listens on.", int),
     Setting("workers", 2, "Worker processes of serve.", int),

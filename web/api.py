@@ -49,17 +49,21 @@ def api_suggest() -> dict[str, Any]:
 
 
 @blueprint.get("/health")
-def api_health() -> dict[str, Any]:
-    info = _served().info
+def api_health() -> tuple[dict[str, Any], int]:
+    store: IndexStore = current_app.extensions["index_store"]
+    problem = store.check()
+    info = store.info()
+    damaged = store.served_damaged
     return {
-        "status": "ok",
+        "status": "damaged" if damaged else "degraded" if problem else "ok",
+        "problem": problem,
         "documents": info.documents,
         "generation": info.generation,
         "built_at": info.built_at,
         "index_format": info.index_format,
         "reindex_needed": info.reindex_needed,
         "version": __version__,
-    }
+    }, 503 if damaged else 200
 
 
 @blueprint.get("/openapi.json")
