@@ -4,6 +4,10 @@
 the corpus: Whoosh's Bo1 divergence model over the ``text`` field, title words weighted as
 indexed, words found in more than a fifth of the documents left out) are searched together;
 the document itself is left out.
+
+Work on a document is bounded whatever its size (50 MB are accepted): its words are marked in
+its first ``MARKED_CHARS`` characters, and its key terms drawn from its first
+``SIMILAR_CHARS``.
 """
 
 from __future__ import annotations
@@ -16,12 +20,14 @@ from whoosh import query as wq
 
 from .analysis import WeightedText
 from .errors import NotFound
-from .highlight import highlight_all
+from .highlight import escape, highlight_all
 from .schema import SEARCH_FIELD, TITLE_WEIGHT
 from .store import ServedIndex
 
 KEY_TERMS = 12
 COMMON_SHARE = 5  # a word in more than a fifth of the documents says little about one
+MARKED_CHARS = 200_000  # words are marked in this much of a body: 1 MB took 3-6 s to mark
+SIMILAR_CHARS = 50_000  # key terms are drawn from this much of a body: 40 MB took minutes
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 
 
@@ -65,10 +71,15 @@ def get_document(index: ServedIndex, doc_id: str) -> DocumentView:
 
 
 def marked_paragraphs(
-    doc: DocumentView, terms: frozenset[str], phrases: tuple[Any, ...] = ()
+    doc: DocumentView,
+    terms: frozenset[str],
+    phrases: tuple[Any, ...] = (),
+    marked_chars: int = MARKED_CHARS,
 ) -> list[str]:
-    """The body as HTML paragraphs: escaped, with the given terms and phrases marked."""
-    html = highlight_all(doc.body, terms, phrases)
+    """The body as HTML paragraphs: escaped, with the given terms and phrases marked in its
+    first ``marked_chars`` characters (cut at a space); the rest is shown unmarked."""
+    cut = _cut(doc.body, marked_chars)
+    html = highlight_all(doc.body[:cut], terms, phrases) + escape(doc.body[cut:])
     return [" ".join(part.split()) for part in _PARAGRAPH_BREAK.split(html) if part.strip()]
 
 
@@ -77,7 +88,8 @@ def similar_documents(index: ServedIndex, doc_id: str, limit: int = 5) -> list[S
     searcher = index.searcher
     docnum = _docnum(index, doc_id)
     stored = index.stored(docnum)
-    text = WeightedText(((stored["title"], TITLE_WEIGHT), (stored["body"], 1.0)))
+    body = stored["body"][: _cut(stored["body"], SIMILAR_CHARS)]
+    text = WeightedText(((stored["title"], TITLE_WEIGHT), (body, 1.0)))
     candidates = searcher.key_terms_from_text(SEARCH_FIELD, text, numterms=3 * KEY_TERMS)
     common = max(3, searcher.doc_count() // COMMON_SHARE)
     key_terms = [
@@ -100,6 +112,14 @@ def similar_documents(index: ServedIndex, doc_id: str, limit: int = 5) -> list[S
         )
         for hit in results
     ]
+
+
+def _cut(text: str, length: int) -> int:
+    """Where to cut ``text`` at most ``length`` characters in, at a space (whole words)."""
+    if len(text) <= length:
+        return len(text)
+    space = text.rfind(" ", 0, length)
+    return space if space > 0 else length
 
 
 def _docnum(index: ServedIndex, doc_id: str) -> int:

@@ -15,7 +15,7 @@ from urllib.parse import urlencode
 from flask import Blueprint, Flask, Response, current_app, render_template, request, url_for
 from werkzeug.datastructures import MultiDict
 
-from search.documents import get_document, marked_paragraphs, similar_documents
+from search.documents import MARKED_CHARS, get_document, marked_paragraphs, similar_documents
 from search.errors import BadRequest
 from search.querying import Page, highlighting, search
 
@@ -72,6 +72,8 @@ def document(doc_id: str) -> str:
         "document.html",
         doc=doc,
         paragraphs=marked_paragraphs(doc, terms, phrases),
+        partly_marked=bool(q.strip()) and len(doc.body) > MARKED_CHARS,
+        marked_chars=MARKED_CHARS,
         similar=similar_documents(served, doc.id),
         q=q,
         back=back,

@@ -1,0 +1,43 @@
+"""A large accepted document (over a megabyte) gets its page and its similar documents with
+bounded work: words are marked in its beginning only, key terms drawn from its beginning."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from search.documents import MARKED_CHARS, SIMILAR_CHARS, similar_documents
+from search.indexing import reindex
+
+from .conftest import DOCS, app_client, served_from, write_jsonl
+
+PENSIONS = "La réforme des retraites change le calcul des pensions et l’âge de départ. "
+SECURITY = "La sécurité de l’espace est au cœur de la politique spatiale de l’OTAN. "
+ENERGY = (
+    "hydrogène électrolyseur éolienne photovoltaïque réacteur uranium barrage géothermie "
+    "biomasse méthanisation batterie lithium recyclage stockage turbine centrale. "
+)
+
+
+def large(tmp_path: Path) -> Path:
+    head = PENSIONS * (max(MARKED_CHARS, SIMILAR_CHARS) // len(PENSIONS) + 1)
+    tail = (SECURITY + ENERGY) * 5_000
+    big = {"id": "big", "title": "Dossier", "body": head + tail}  # 1.4 MB
+    pensions = {"id": "pensions", "title": "Retraites", "body": PENSIONS * 3}
+    energy = {"id": "energy", "title": "Énergie", "body": ENERGY * 3}
+    index_dir = tmp_path / "ix"
+    reindex([write_jsonl(tmp_path / "c.jsonl", [*DOCS, big, pensions, energy])], index_dir)
+    return index_dir
+
+
+def test_a_large_document_is_marked_in_its_beginning_and_shown_whole(tmp_path: Path) -> None:
+    with app_client(large(tmp_path)) as client:
+        page = client.get("/documents/big?q=s%C3%A9curit%C3%A9").get_data(as_text=True)
+    assert "<mark>" not in page  # sécurité first comes after the marked part
+    assert "surlignés dans ses 200 000 premiers caractères" in page
+    assert page.count("politique spatiale") == 5_000
+
+
+def test_similar_documents_of_a_large_document_come_from_its_beginning(tmp_path: Path) -> None:
+    with served_from(large(tmp_path)) as index:
+        similar = [item.id for item in similar_documents(index, "big")]
+    assert similar[0] == "pensions" and "energy" not in similar  # energy: only after 1 MB
