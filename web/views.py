@@ -7,6 +7,7 @@ current query string with one change, so nothing the user chose is lost on the w
 from __future__ import annotations
 
 import datetime as dt
+import re
 import time
 from dataclasses import replace
 from typing import Any
@@ -27,6 +28,8 @@ MONTHS = (
     "janvier", "février", "mars", "avril", "mai", "juin",
     "juillet", "août", "septembre", "octobre", "novembre", "décembre",
 )  # fmt: skip
+# characters XML 1.0 cannot hold, even escaped: a query or a document may bring them
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 PAGE_LINKS = 2  # pages shown on each side of the current one
 FEED_ENTRIES = 20
 SORT_LABELS = {"relevance": "pertinence", "date": "plus récents", "date_asc": "plus anciens"}
@@ -100,7 +103,7 @@ def feed() -> Response:
         self_url=request.url,
         html_url=url_for("views.index", _external=True, **_kept_search_args()),
     )
-    return Response(xml, mimetype="application/atom+xml")
+    return Response(_XML_ILLEGAL.sub("", xml), mimetype="application/atom+xml")
 
 
 def _kept_search_args() -> dict[str, Any]:
