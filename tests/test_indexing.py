@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 
@@ -14,7 +15,7 @@ from search.locking import WriterLock
 from search.querying import SearchRequest, search
 from search.store import IndexStore
 
-from .conftest import DOCS, write_jsonl
+from .conftest import DOCS, app_client, write_jsonl
 
 
 def test_reindex_publishes_a_complete_generation(tmp_path: Path, corpus_dir: Path) -> None:
@@ -105,3 +106,26 @@ def test_a_lone_surrogate_is_one_reported_line(tmp_path: Path, line: str) -> Non
     report = reindex([path], tmp_path / "ix", on_problem=seen.append)
     assert (report.indexed, report.skipped) == (len(DOCS) + 1, 1)
     assert seen[0].where == f"{path}:{len(DOCS) + 1}" and "surrogate" in str(seen[0])
+
+
+@pytest.mark.parametrize(
+    "doc_id",
+    ["foo/similar", "a\rb", "a\nb", "/lead", "a/./b", "a/../b", "..", "a//b", "x" * 4_000],
+)
+def test_ids_whose_page_cannot_be_reached_are_refused_and_reported(
+    tmp_path: Path, doc_id: str
+) -> None:
+    path = write_jsonl(tmp_path / "c.jsonl", [*DOCS, {"id": doc_id, "title": "t", "body": "b"}])
+    seen: list[Problem] = []
+    report = reindex([path], tmp_path / "ix", on_problem=seen.append)
+    assert (report.indexed, report.skipped_by_reason) == (len(DOCS), {"bad_id": 1})
+    assert "refusé" in str(seen[0])
+
+
+def test_ids_with_slashes_spaces_and_accents_are_still_reachable(tmp_path: Path) -> None:
+    ids = ["2024/02/communiqué", "a b", "similar", "a.b", "x" * 600]
+    docs = [{"id": doc_id, "title": "t", "body": "otan"} for doc_id in ids]
+    reindex([write_jsonl(tmp_path / "c.jsonl", docs)], tmp_path / "ix")
+    with app_client(tmp_path / "ix") as client:
+        for doc_id in ids:
+            assert client.get(f"/api/documents/{quote(doc_id)}").get_json()["id"] == doc_id
