@@ -26,7 +26,7 @@ from typing import Any
 from whoosh import index as whoosh_index
 
 from . import __version__, synonyms
-from .corpus import Problem, corpus_files
+from .corpus import Problem, corpus_files, not_files
 from .errors import CorpusError, IndexWriteError
 from .generations import (
     GENERATIONS,
@@ -121,6 +121,9 @@ def reindex(
     files = corpus_files(paths)
     if not files:
         raise CorpusError("aucun fichier de corpus trouvé (.jsonl, .jsonl.gz, .md, .txt, .html)")
+    odd = not_files(paths)
+    if strict and odd:
+        raise CorpusError(f"{odd[0]} (et {len(odd) - 1} autre(s)) et --strict demandé")
     index_dir = Path(index_dir)
     try:
         with WriterLock(index_dir):
@@ -133,6 +136,7 @@ def reindex(
                 (on_bytes, on_document, on_problem, on_writing), workers,
             )  # fmt: skip
             report.notes = notes
+            _add_problems(report, odd, on_problem)
             prune(index_dir)
     except OSError as error:
         raise IndexWriteError(
@@ -193,6 +197,17 @@ def _new_generation(
         shutil.rmtree(generation, ignore_errors=True)
         raise
     return report
+
+
+def _add_problems(
+    report: ReindexReport, problems: list[Problem], on_problem: Callable[[Problem], object]
+) -> None:
+    """Count and report problems found outside the documents (entries of the folders)."""
+    for problem in problems:
+        on_problem(problem)
+        report.problems.append(problem)
+        report.skipped += 1
+        report.skipped_by_reason[problem.kind] = report.skipped_by_reason.get(problem.kind, 0) + 1
 
 
 def _reusable(served: Path | None, title_weight: float, notes: list[str]) -> Path | None:

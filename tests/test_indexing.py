@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from urllib.parse import quote
 
@@ -129,3 +130,20 @@ def test_ids_with_slashes_spaces_and_accents_are_still_reachable(tmp_path: Path)
     with app_client(tmp_path / "ix") as client:
         for doc_id in ids:
             assert client.get(f"/api/documents/{quote(doc_id)}").get_json()["id"] == doc_id
+
+
+def test_links_to_nothing_loops_and_named_pipes_are_reported(tmp_path: Path) -> None:
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    write_jsonl(folder / "docs.jsonl", DOCS)
+    (folder / "dangling.jsonl").symlink_to(folder / "absent.jsonl")
+    (folder / "loop-a.md").symlink_to(folder / "loop-b.md")
+    (folder / "loop-b.md").symlink_to(folder / "loop-a.md")
+    os.mkfifo(folder / "pipe.jsonl")
+    seen: list[Problem] = []
+    report = reindex([folder], tmp_path / "ix", on_problem=seen.append)
+    assert report.indexed == len(DOCS)
+    assert report.skipped_by_reason == {"broken_link": 3, "not_a_file": 1}
+    assert sorted(Path(problem.where).name for problem in seen) == [
+        "dangling.jsonl", "loop-a.md", "loop-b.md", "pipe.jsonl"
+    ]  # fmt: skip
