@@ -7,6 +7,8 @@ from pathlib import Path
 
 from search.documents import MARKED_CHARS, SIMILAR_CHARS, similar_documents
 from search.indexing import reindex
+from search.postings import MAX_OCCURRENCES
+from search.querying import SearchOptions, SearchRequest, search
 
 from .conftest import DOCS, app_client, served_from, write_jsonl
 
@@ -41,3 +43,15 @@ def test_similar_documents_of_a_large_document_come_from_its_beginning(tmp_path:
     with served_from(large(tmp_path)) as index:
         similar = [item.id for item in similar_documents(index, "big")]
     assert similar[0] == "pensions" and "energy" not in similar  # energy: only after 1 MB
+
+
+def test_a_large_document_among_the_hits_is_ranked_and_cut_with_its_first_occurrences(
+    tmp_path: Path,
+) -> None:
+    with served_from(large(tmp_path)) as index:
+        page = search(index, SearchRequest("réforme retraites"), SearchOptions(time_limit=600))
+        assert "big" in {hit.id for hit in page.hits} and not page.partial
+        assert "<mark>retraites</mark>" in next(h for h in page.hits if h.id == "big").snippet
+        big = index.searcher.document_number(id="big")
+        ((weight, occurrences),) = index.postings.characters("text", "retrait", [big]).values()
+        assert weight > MAX_OCCURRENCES and len(occurrences) == MAX_OCCURRENCES
