@@ -5,9 +5,9 @@ the corpus: Whoosh's Bo1 divergence model over the ``text`` field, title words w
 indexed, words found in more than a fifth of the documents left out) are searched together;
 the document itself is left out.
 
-Work on a document is bounded whatever its size (50 MB are accepted): its words are marked in
-its first ``MARKED_CHARS`` characters, and its key terms drawn from its first
-``SIMILAR_CHARS``.
+Work on a document is bounded whatever its size (50 MB are accepted): its page shows its first
+``SHOWN_CHARS`` characters (the API gives the whole text), its words are marked in its first
+``MARKED_CHARS``, and its key terms drawn from its first ``SIMILAR_CHARS``.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from .store import ServedIndex
 KEY_TERMS = 12
 COMMON_SHARE = 5  # a word in more than a fifth of the documents says little about one
 MARKED_CHARS = 200_000  # words are marked in this much of a body: 1 MB took 3-6 s to mark
+SHOWN_CHARS = 1_000_000  # the document page shows this much of a body (the API gives it all)
 SIMILAR_CHARS = 50_000  # key terms are drawn from this much of a body: 40 MB took minutes
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 
@@ -76,10 +77,10 @@ def marked_paragraphs(
     phrases: tuple[Any, ...] = (),
     marked_chars: int = MARKED_CHARS,
 ) -> list[str]:
-    """The body as HTML paragraphs: escaped, with the given terms and phrases marked in its
-    first ``marked_chars`` characters (cut at a space); the rest is shown unmarked."""
-    cut = _cut(doc.body, marked_chars)
-    html = highlight_all(doc.body[:cut], terms, phrases) + escape(doc.body[cut:])
+    """The first ``SHOWN_CHARS`` characters of the body as HTML paragraphs: escaped, with the
+    given terms and phrases marked in its first ``marked_chars`` (both cut at a space)."""
+    cut, end = _cut(doc.body, marked_chars), _cut(doc.body, SHOWN_CHARS)
+    html = highlight_all(doc.body[:cut], terms, phrases) + escape(doc.body[cut:end])
     return [" ".join(part.split()) for part in _PARAGRAPH_BREAK.split(html) if part.strip()]
 
 

@@ -16,7 +16,13 @@ from urllib.parse import urlencode
 from flask import Blueprint, Flask, Response, current_app, render_template, request, url_for
 from werkzeug.datastructures import MultiDict
 
-from search.documents import MARKED_CHARS, get_document, marked_paragraphs, similar_documents
+from search.documents import (
+    MARKED_CHARS,
+    SHOWN_CHARS,
+    get_document,
+    marked_paragraphs,
+    similar_documents,
+)
 from search.errors import BadRequest
 from search.querying import Page, highlighting, search
 
@@ -77,6 +83,7 @@ def document(doc_id: str) -> str:
         paragraphs=marked_paragraphs(doc, terms, phrases),
         partly_marked=bool(q.strip()) and len(doc.body) > MARKED_CHARS,
         marked_chars=MARKED_CHARS,
+        shown_chars=SHOWN_CHARS if len(doc.body) > SHOWN_CHARS else None,
         similar=similar_documents(served, doc.id),
         q=q,
         back=back,
