@@ -94,8 +94,15 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "threads",
         100,
-        "Connections each serve worker handles at once (idle ones are set aside after 5 s).",
+        "Connections each serve worker handles at once (idle ones are set aside, see idle_wait).",
         int,
+    ),
+    Setting(
+        "idle_wait",
+        0.25,
+        "Seconds a serve thread waits for a new connection's first bytes before setting it "
+        "aside until it speaks.",
+        float,
     ),
 )
 

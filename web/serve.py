@@ -2,8 +2,8 @@
 
 Workers are separate processes; each opens the served index itself and follows reindexes
 through the ``CURRENT`` pointer. Each worker serves ``threads`` connections at once (gunicorn's
-``gthread`` class): a connection that sends nothing holds one thread for a few seconds and is
-then set aside until it speaks, so idle sockets cannot starve the other clients (with
+``gthread`` class): a connection that sends nothing holds one thread for ``idle_wait`` seconds
+and is then set aside until it speaks, so idle sockets cannot starve the other clients (with
 synchronous workers, two idle connections froze the whole server for 30 s).
 """
 
@@ -15,6 +15,7 @@ from typing import Any
 import click
 from flask import Flask
 from gunicorn.app.base import BaseApplication
+from gunicorn.workers import gthread
 
 from search.config import load_settings
 
@@ -31,9 +32,18 @@ class Server(BaseApplication):
         for key, value in self.options.items():
             if key in self.cfg.settings:  # settings this gunicorn version does not know are left
                 self.cfg.set(key, value)
+        _wait_for_first_bytes(self.settings["idle_wait"])
 
     def load(self) -> Flask:
         return create_app(self.settings)
+
+
+def _wait_for_first_bytes(seconds: float) -> None:
+    """How long a thread waits for a new connection's first bytes before setting it aside.
+    gunicorn 27 has no setting for it (5 s): with 200 idle connections each holding a thread
+    that long, other clients waited up to 5 s (measured by bench/hostile.py)."""
+    if hasattr(gthread, "DEFAULT_WORKER_DATA_TIMEOUT"):
+        gthread.DEFAULT_WORKER_DATA_TIMEOUT = seconds
 
 
 def gunicorn_options(settings: dict[str, Any]) -> dict[str, Any]:
