@@ -71,7 +71,11 @@ def prune(index_dir: Path, keep_previous: int = 1) -> list[str]:
     others = (
         sorted((p for p in root.iterdir() if p != served), reverse=True) if root.is_dir() else []
     )
-    complete = [path for path in others if path.is_dir() and read_manifest(path)]
+    complete = sorted(
+        (path for path in others if path.is_dir() and read_manifest(path)),
+        key=lambda path: (path / MANIFEST).stat().st_mtime_ns,
+        reverse=True,
+    )  # newest written first: names made in the same second sort at random
     removed = []
     for old in others:
         if old not in complete[:keep_previous]:
