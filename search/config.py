@@ -46,7 +46,19 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("max_suggest_chars", 100, "Longest text /api/suggest completes, in characters.", int),
     Setting("max_expansions", 512, "Most index words the prefixes (mot*) of a query cover.", int),
     Setting("max_terms", 64, "Most words to search in one query (after analysis).", int),
-    Setting("time_limit", 2.0, "Seconds a search may take; then it returns what it has.", float),
+    Setting(
+        "time_limit",
+        1.0,
+        "Seconds every stage of a request may take together; then it answers with what it "
+        "has, marked partial.",
+        float,
+    ),
+    Setting(
+        "time_grace",
+        0.4,
+        "Seconds more given to a search that has found nothing yet when the time limit comes.",
+        float,
+    ),
     Setting("typo_below", 5, "Fewer results than this turn typo tolerance on.", int),
     Setting("title_weight", 3.0, "Weight of a title word against a body word (at reindex).", float),
     Setting(
@@ -96,9 +108,29 @@ SETTINGS: tuple[Setting, ...] = (
         "Allow requests to loopback and private addresses (1: yes; for tests and intranets).",
         _flag,
     ),
+    Setting(
+        "verify_every",
+        60.0,
+        "Seconds between two checks of the served index files' digests by /api/health (they "
+        "are always checked when a generation is opened).",
+        float,
+    ),
     Setting("host", "127.0.0.1", "Address serve listens on."),
     Setting("port", 8000, "Port serve listens on.", int),
     Setting("workers", 2, "Worker processes of serve.", int),
+    Setting(
+        "threads",
+        100,
+        "Connections each serve worker handles at once (idle ones are set aside, see idle_wait).",
+        int,
+    ),
+    Setting(
+        "idle_wait",
+        0.25,
+        "Seconds a serve thread waits for a new connection's first bytes before setting it "
+        "aside until it speaks.",
+        float,
+    ),
 )
 
 

@@ -235,3 +235,12 @@ class ChangeSet:
 
     def digests(self) -> dict[str, str]:
         return {doc_id: digest for doc_id, (digest, _) in self.hashes.items()}
+
+
+def add_problems(report: ReindexReport, problems: list[Problem], events: ReindexEvents) -> None:
+    """Count and report problems found outside the documents (entries of the folders)."""
+    for problem in problems:
+        events.problem(problem)
+        report.problems.append(problem)
+        report.skipped += 1
+        report.skipped_by_reason[problem.kind] = report.skipped_by_reason.get(problem.kind, 0) + 1

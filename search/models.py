@@ -16,6 +16,10 @@ from search.errors import BadRequest
 from search.filters import Filters
 
 SORTS = ("relevance", "date", "date_asc")
+# What a document page does with a body of any accepted size (50 MB): the work stays bounded.
+MARKED_CHARS = 200_000  # words are marked in this much of a body: 1 MB took 3-6 s to mark
+SHOWN_CHARS = 1_000_000  # the document page shows this much of a body (the API gives it all)
+SIMILAR_CHARS = 50_000  # key terms are drawn from this much of a body: 40 MB took minutes
 R = TypeVar("R")
 
 
@@ -51,6 +55,7 @@ class SearchOptions:
     max_expansions: int
     max_terms: int
     time_limit: float
+    time_grace: float
     all_words_first_up_to: int
     proximity_weight: float
     exact_weight: float
@@ -81,6 +86,8 @@ class Health:
     # built with another index format: queries are analysed by this version's rules, so some
     # words may not match until ``reindex`` rebuilds it
     reindex_needed: bool
+    status: str = "ok"  # "degraded": a new generation was refused; "damaged": the served one
+    problem: str | None = None  # what was refused or found damaged, in French
 
 
 @dataclass(frozen=True)

@@ -38,8 +38,9 @@ def api_suggest() -> dict[str, Any]:
 
 
 @blueprint.get("/health")
-def api_health() -> dict[str, Any]:
-    return {"status": "ok", **asdict(engine().health()), "version": __version__}
+def api_health() -> tuple[dict[str, Any], int]:
+    health = engine().health()
+    return {**asdict(health), "version": __version__}, 503 if health.status == "damaged" else 200
 
 
 @blueprint.get("/openapi.json")

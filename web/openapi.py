@@ -157,8 +157,16 @@ def _health_operation() -> dict[str, Any]:
         "operationId": "health",
         "summary": "The served index",
         "responses": {
-            "200": _ok("An index is served.", "Health"),
-            "503": _shared("Unavailable"),
+            "200": _ok(
+                "An index is served (status ok, or degraded: a newer generation was "
+                "refused as damaged and the previous one is served).",
+                "Health",
+            ),
+            "503": _response(
+                "The served generation's files differ from their recorded digests (Health, "
+                "status damaged), or no index is served (Error).",
+                {"oneOf": [_ref("Health"), _ref("Error")]},
+            ),
             "429": _shared("TooManyRequests"),
         },
     }
@@ -490,7 +498,11 @@ def _title_suggestion() -> dict[str, Any]:
 def _health() -> dict[str, Any]:
     return _object(
         {
-            "status": {"const": "ok"},
+            "status": {"type": "string", "enum": ["ok", "degraded", "damaged"]},
+            "problem": _text(
+                "What was found damaged and what is served instead, in French, or null.",
+                nullable=True,
+            ),
             "documents": {"type": "integer", "minimum": 0},
             "generation": _text("Name of the served index generation."),
             "built_at": _text("When the index was built (ISO 8601), or null.", nullable=True),

@@ -1,7 +1,10 @@
 """``serve``: the site and API behind gunicorn (a production WSGI server), one app per worker.
 
-Workers are separate processes with synchronous request handling; each opens the served index
-itself and follows reindexes through the ``CURRENT`` pointer.
+Workers are separate processes; each opens the served index itself and follows reindexes
+through the ``CURRENT`` pointer. Each worker serves ``threads`` connections at once (gunicorn's
+``gthread`` class): a connection that sends nothing holds one thread for ``idle_wait`` seconds
+and is then set aside until it speaks, so idle sockets cannot starve the other clients (with
+synchronous workers, two idle connections froze the whole server for 30 s).
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from typing import Any
 import click
 from flask import Flask
 from gunicorn.app.base import BaseApplication
+from gunicorn.workers import gthread
 
 from search.config import load_settings
 from web import create_app
@@ -27,16 +31,26 @@ class Server(BaseApplication):
         for key, value in self.options.items():
             if key in self.cfg.settings:  # settings this gunicorn version does not know are left
                 self.cfg.set(key, value)
+        _wait_for_first_bytes(self.settings["idle_wait"])
 
     def load(self) -> Flask:
         return create_app(self.settings)
+
+
+def _wait_for_first_bytes(seconds: float) -> None:
+    """How long a thread waits for a new connection's first bytes before setting it aside.
+    gunicorn 27 has no setting for it (5 s): with 200 idle connections each holding a thread
+    that long, other clients waited up to 5 s (measured by bench/hostile.py)."""
+    if hasattr(gthread, "DEFAULT_WORKER_DATA_TIMEOUT"):
+        gthread.DEFAULT_WORKER_DATA_TIMEOUT = seconds
 
 
 def gunicorn_options(settings: dict[str, Any]) -> dict[str, Any]:
     return {
         "bind": f"{settings['host']}:{settings['port']}",
         "workers": settings["workers"],
-        "worker_class": "sync",
+        "worker_class": "gthread",
+        "threads": settings["threads"],
         "timeout": 30,
         "graceful_timeout": 10,
         "accesslog": "-",
@@ -58,9 +72,22 @@ def gunicorn_options(settings: dict[str, Any]) -> dict[str, Any]:
 @click.option("--host", default=None, help="Address to listen on (default 127.0.0.1).")
 @click.option("--port", type=int, default=None, help="Port to listen on (default 8000).")
 @click.option("--workers", type=int, default=None, help="Worker processes (default 2).")
-def main(index_dir: Path | None, host: str | None, port: int | None, workers: int | None) -> None:
+@click.option("--threads", type=int, default=None, help="Connections per worker (default 100).")
+def main(
+    index_dir: Path | None,
+    host: str | None,
+    port: int | None,
+    workers: int | None,
+    threads: int | None,
+) -> None:
     """Serve the search site and the JSON API with gunicorn."""
     settings = load_settings(
-        {"index_dir": index_dir and str(index_dir), "host": host, "port": port, "workers": workers}
+        {
+            "index_dir": index_dir and str(index_dir),
+            "host": host,
+            "port": port,
+            "workers": workers,
+            "threads": threads,
+        }
     )
     Server(settings, gunicorn_options(settings)).run()

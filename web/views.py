@@ -7,6 +7,7 @@ current query string with one change, so nothing the user chose is lost on the w
 from __future__ import annotations
 
 import datetime as dt
+import re
 import time
 from dataclasses import replace
 from typing import Any
@@ -17,7 +18,7 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from search.errors import BadRequest, UnknownValue
-from search.models import Page, SearchRequest
+from search.models import MARKED_CHARS, SHOWN_CHARS, Page, SearchRequest
 from search.periods import BadPeriod, period_bound
 from web.context import engine, settings
 from web.params import PARAMETERS, search_request
@@ -28,6 +29,8 @@ MONTHS = (
     "janvier", "février", "mars", "avril", "mai", "juin",
     "juillet", "août", "septembre", "octobre", "novembre", "décembre",
 )  # fmt: skip
+# characters XML 1.0 cannot hold, even escaped: a query or a document may bring them
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 PAGE_LINKS = 2  # pages shown on each side of the current one
 FEED_ENTRIES = 20
 SORT_LABELS = {"relevance": "pertinence", "date": "plus récents", "date_asc": "plus anciens"}
@@ -125,6 +128,9 @@ def document(doc_id: str) -> str:
         "document.html",
         doc=doc,
         paragraphs=engine().paragraphs(doc, q),
+        partly_marked=bool(q.strip()) and len(doc.body) > MARKED_CHARS,
+        marked_chars=MARKED_CHARS,
+        shown_chars=SHOWN_CHARS if len(doc.body) > SHOWN_CHARS else None,
         similar=engine().similar(doc.id),
         q=q,
         back=back,
@@ -146,7 +152,7 @@ def feed() -> Response:
         self_url=request.url,
         html_url=url_for("views.index", _external=True, **_kept_search_args()),
     )
-    return Response(xml, mimetype="application/atom+xml")
+    return Response(_XML_ILLEGAL.sub("", xml), mimetype="application/atom+xml")
 
 
 def _kept_search_args() -> dict[str, Any]:

@@ -4,7 +4,8 @@ Formats by file name: ``*.jsonl`` and ``*.jsonl.gz`` (one document per line), ``
 ``*.markdown`` and ``*.txt`` (one document per file, front matter), ``*.html`` and ``*.htm``
 (one press release per page), ``*.pdf`` (one communiqué per file). Folders are walked in
 sorted order; files named ``README*`` and files of other formats inside a folder are left
-alone. A file named explicitly must be of a known format.
+alone; entries that are neither files nor folders (links to nothing or in a loop, named pipes)
+are reported (``not_files``). A file named explicitly must be of a known format.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from search.corpus.model import Document, Problem
 from search.corpus.pdf import read_pdf
 from search.errors import CorpusError
 
-__all__ = ["Document", "Problem", "corpus_files", "read_corpus"]
+__all__ = ["Document", "Problem", "corpus_files", "not_files", "read_corpus"]
 
 JSONL_SUFFIXES = (".jsonl", ".jsonl.gz")
 TEXT_SUFFIXES = (".md", ".markdown", ".txt")
@@ -43,6 +44,22 @@ def corpus_files(paths: Iterable[str | Path]) -> list[Path]:
         else:
             raise CorpusError(f"chemin introuvable : {path}")
     return files
+
+
+def not_files(paths: Iterable[str | Path]) -> list[Problem]:
+    """Entries of the folders among ``paths`` that are neither files nor folders, each as a
+    problem: links to nothing or in a loop, named pipes, sockets, devices (left unread)."""
+    found: list[Problem] = []
+    for path in map(Path, paths):
+        if not path.is_dir():
+            continue
+        for entry in sorted(path.rglob("*")):
+            if entry.is_symlink() and not entry.exists():
+                found.append(Problem(str(entry), "lien vers rien ou en boucle", "broken_link"))
+            elif not entry.is_file() and not entry.is_dir():
+                reason = "ni fichier ni dossier (tube nommé, socket, périphérique) : non lu"
+                found.append(Problem(str(entry), reason, "not_a_file"))
+    return found
 
 
 def read_corpus(

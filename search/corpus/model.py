@@ -5,7 +5,8 @@ header, an HTML page) becomes a ``Document``; every reader goes through it, so e
 obeys the same rules: ``id`` and ``body`` required, ``title`` optional (some real corpora, such
 as service-public.fr sheets, have none; a display title is then taken from the body), ``date``
 ISO (a time part is dropped), other keys kept in ``extra``. A document larger than
-``MAX_DOCUMENT_BYTES`` is refused before it is parsed.
+``MAX_DOCUMENT_BYTES`` is refused before it is parsed, and one whose page could not be reached
+by its id (``unreachable_id``) is refused and reported.
 """
 
 from __future__ import annotations
@@ -13,9 +14,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import quote
 
 KNOWN_KEYS = ("id", "title", "body", "date", "url", "type", "source")
 MAX_DOCUMENT_BYTES = 50 * 1024 * 1024  # a communiqué is a few kilobytes; 50 MB is an accident
+MAX_ID_CHARS = 2_000  # encoded in a request line the server reads up to 4,094 bytes
 
 
 @dataclass(frozen=True)
@@ -84,6 +87,8 @@ def document_from_record(record: dict[str, Any], path: str, line: int | None = N
         doc_id = str(doc_id)
     if not isinstance(doc_id, str) or not doc_id.strip():
         raise BadRecord("missing_field", "champ « id » manquant ou vide")
+    if reason := unreachable_id(doc_id.strip()):
+        raise BadRecord("bad_id", f"identifiant « {doc_id.strip()[:60]} » refusé : {reason}")
     extra = {key: value for key, value in record.items() if key not in KNOWN_KEYS}
     return Document(
         id=doc_id.strip(),
@@ -97,6 +102,23 @@ def document_from_record(record: dict[str, Any], path: str, line: int | None = N
         path=path,
         line=line,
     )
+
+
+def unreachable_id(doc_id: str) -> str | None:
+    """Why the document page of ``doc_id`` could not be reached by its address, or ``None``:
+    control characters, a leading ``/``, an empty, ``.`` or ``..`` segment (browsers and
+    proxies rewrite them), a last segment ``similar`` (the similar-documents address), or an
+    address longer than the server reads."""
+    if any(ord(char) < 32 or ord(char) == 127 for char in doc_id):
+        return "caractère de contrôle (retour à la ligne, tabulation…)"
+    segments = doc_id.split("/")
+    if "" in segments or "." in segments or ".." in segments:
+        return "« / » au début, à la fin ou doublé, ou segment « . » ou « .. »"
+    if len(segments) > 1 and segments[-1] == "similar":
+        return "se termine par « /similar », l’adresse des communiqués similaires"
+    if len(quote(doc_id, safe="/")) > MAX_ID_CHARS:
+        return f"adresse trop longue (plus de {MAX_ID_CHARS} caractères une fois encodée)"
+    return None
 
 
 def display_title(doc: Document, length: int = 100) -> str:

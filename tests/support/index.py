@@ -8,7 +8,9 @@ from pathlib import Path
 
 from flask.testing import FlaskClient
 
+from search.corpus import Problem
 from search.engines.whoosh.reading.store import IndexStore, ServedIndex
+from search.indexing import NoEvents
 from web import create_app
 from web.context import ENGINE
 
@@ -40,3 +42,13 @@ def served_count(index_dir: Path) -> int:
         return store.info().documents
     finally:
         store.close()
+
+
+class Seen(NoEvents):
+    """Reindex events that keep the problems reported, in order."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+
+    def problem(self, problem: Problem) -> None:
+        self.problems.append(problem)

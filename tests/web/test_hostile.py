@@ -12,6 +12,7 @@ import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pytest
 from flask.testing import FlaskClient
@@ -254,3 +255,21 @@ def test_a_rate_limit_set_by_the_deployer_answers_429_in_the_api_shape(
         assert response.status_code == 429 and "réessayez" in response.get_json()["error"]
         assert response.headers.get("Retry-After")
     assert client.get("/?q=otan").status_code == 200  # the site itself is not limited
+
+
+@pytest.mark.parametrize("odd", ["\x00", "\x01", "\x0b", "\uffff", "\ufffe", "\x1f"])
+def test_the_feed_is_well_formed_xml_whatever_the_query_holds(
+    client: FlaskClient, odd: str
+) -> None:
+    response = client.get("/feed", query_string={"q": f"otan{odd}sécurité"})
+    assert response.status_code == 200
+    ElementTree.fromstring(response.get_data())  # raises on characters XML cannot hold
+
+
+def test_the_feed_is_well_formed_xml_whatever_a_document_holds(tmp_path: Path) -> None:
+    odd = {"id": "odd", "title": "Titre \x01 \x0b \uffff", "body": "otan \x00 \x1f fin"}
+    reindex([write_jsonl(tmp_path / "c.jsonl", [*DOCS, odd])], tmp_path / "ix")
+    with app_client(tmp_path / "ix") as test_client:
+        response = test_client.get("/feed?q=otan")
+    root = ElementTree.fromstring(response.get_data())
+    assert len(root.findall("{http://www.w3.org/2005/Atom}entry")) >= 2

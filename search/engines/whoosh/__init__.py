@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -68,7 +69,9 @@ class WhooshEngine:
         return suggest(self.store.current(), typed, limit)
 
     def health(self) -> Health:
-        return self.store.info()
+        problem = self.store.check()  # digests checked again every verify_every seconds
+        status = "damaged" if self.store.served_damaged else "degraded" if problem else "ok"
+        return replace(self.store.info(), status=status, problem=problem)
 
     def reindex(
         self,

@@ -8,7 +8,8 @@ Layout of an index folder::
 
 A new generation is written beside the served one, every file of it is fsynced, and only then
 is a new ``CURRENT`` renamed over the old one (and the folder fsynced). A crash at any moment
-leaves ``CURRENT`` naming a whole generation; leftovers are pruned by the next reindex.
+leaves ``CURRENT`` naming a whole generation; leftovers are pruned by the next reindex (a
+generation without a manifest is a leftover: the manifest is written last).
 """
 
 from __future__ import annotations
@@ -57,20 +58,29 @@ def publish(index_dir: Path, generation: Path) -> None:
 
 
 def prune(index_dir: Path, keep_previous: int = 1) -> list[str]:
-    """Remove generations other than the served one and the ``keep_previous`` newest others.
+    """Remove generations other than the served one and the ``keep_previous`` newest complete
+    others; incomplete ones (no manifest: a run killed while writing) go first, whatever their
+    age.
 
-    Call only while holding the writer lock. Keeping the previous generation lets a server
-    process that is still answering from it finish its request.
+    Call only while holding the writer lock (no run is writing then). Keeping the previous
+    complete generation lets a server process still answering from it finish its request,
+    and ``reindex --publish <previous>`` roll back to it.
     """
     served = served_generation(index_dir)
     root = index_dir / GENERATIONS
     others = (
         sorted((p for p in root.iterdir() if p != served), reverse=True) if root.is_dir() else []
     )
+    complete = sorted(
+        (path for path in others if path.is_dir() and read_manifest(path)),
+        key=lambda path: (path / MANIFEST).stat().st_mtime_ns,
+        reverse=True,
+    )  # newest written first: names made in the same second sort at random
     removed = []
-    for old in others[keep_previous:]:
-        shutil.rmtree(old, ignore_errors=True)
-        removed.append(old.name)
+    for old in others:
+        if old not in complete[:keep_previous]:
+            shutil.rmtree(old, ignore_errors=True)
+            removed.append(old.name)
     return removed
 
 

@@ -28,7 +28,7 @@ from typing import Any
 from whoosh import index as whoosh_index
 
 from search import __version__, synonyms
-from search.corpus import corpus_files
+from search.corpus import corpus_files, not_files
 from search.engines.whoosh.generations import (
     GENERATIONS,
     checksums,
@@ -45,7 +45,14 @@ from search.engines.whoosh.schema import SCHEMA_VERSION
 from search.engines.whoosh.writing.corpus import write_corpus
 from search.errors import CorpusError, IndexWriteError
 from search.fetch import RemoteCorpus, is_url
-from search.indexing import Changes, NoEvents, ReindexEvents, ReindexOptions, ReindexReport
+from search.indexing import (
+    Changes,
+    NoEvents,
+    ReindexEvents,
+    ReindexOptions,
+    ReindexReport,
+    add_problems,
+)
 
 
 def reindex(
@@ -66,6 +73,9 @@ def reindex(
         raise CorpusError(
             "aucun fichier de corpus trouvé (.jsonl, .jsonl.gz, .md, .txt, .html, .pdf)"
         )
+    odd = not_files([path for path in paths if not is_url(path)])
+    if options.strict and odd:
+        raise CorpusError(f"{odd[0]} (et {len(odd) - 1} autre(s)) et --strict demandé")
     index_dir = Path(index_dir)
     try:
         with WriterLock(index_dir):
@@ -75,6 +85,7 @@ def reindex(
             base = None if options.full else _reusable(served, options.title_weight, notes)
             report = _new_generation(index_dir, base, files, remote, options, events)
             report.notes = notes
+            add_problems(report, odd, events)
             prune(index_dir)
     except OSError as error:
         raise IndexWriteError(

@@ -35,6 +35,8 @@ Postings = tuple[np.ndarray, np.ndarray]  # (document numbers int32 ascending, w
 EMPTY: Postings = (np.zeros(0, np.int32), np.zeros(0, np.float32))
 CACHED_POSTINGS = 4_000_000  # about 32 MB of decoded postings per server process
 CACHED_OCCURRENCES = 50_000  # (term, document) occurrence lists kept: reranking, snippets
+MAX_OCCURRENCES = 1_000  # a term's first occurrences in a document kept for reranking and
+# snippets: a 20 MB body holds 200,000 of a common word, and proximity over them took minutes
 CACHED_BLOCK_POSTINGS = 500_000  # postings of decoded blocks kept with their values: ~25 MB
 Occurrences = tuple[float, list[tuple[int, int, int]]]  # weight, (position, start, end) each
 Block = tuple[np.ndarray, np.ndarray, bytes, np.ndarray]  # one decoded block: local ids,
@@ -101,9 +103,10 @@ class PostingLists:
 
     def characters(self, field: str, text: str, docnums: Sequence[int]) -> dict[int, Occurrences]:
         """For each of ``docnums`` containing ``text``: its posting weight and the term's
-        ``(position, start char, end char)`` occurrences. Only the blocks holding one of
-        ``docnums`` are decoded, and the occurrences read are kept for a while: the page's
-        snippets need those of its hits, the next page those of the same candidates."""
+        first ``MAX_OCCURRENCES`` ``(position, start char, end char)`` occurrences. Only the
+        blocks holding one of ``docnums`` are decoded, and the occurrences read are kept for a
+        while: the page's snippets need those of its hits, the next page those of the same
+        candidates."""
         found: dict[int, Occurrences] = {}
         present = []
         candidates = _present(self.get(field, text)[0], docnums)
@@ -116,7 +119,10 @@ class PostingLists:
                     present.append(doc)
         if not present:
             return found
-        read = self._read_characters(field, text, present)
+        read = {
+            doc: (weight, occurrences[:MAX_OCCURRENCES])
+            for doc, (weight, occurrences) in self._read_characters(field, text, present).items()
+        }
         with self._lock:
             for doc, occurrences in read.items():
                 self._occurrences[(field, text, doc)] = occurrences

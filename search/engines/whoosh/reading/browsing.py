@@ -26,9 +26,9 @@ def browse(
     check_request(request, options)
     check_known(index.searcher, request.filters)
     docs = _live(index)
-    allowed = allowed_documents(index.searcher, request.filters)
+    allowed = allowed_documents(index.columns, request.filters)
     if allowed is not None:
-        docs = docs[np.isin(docs, np.fromiter(allowed, np.int64))]
+        docs = docs[allowed[docs]]
     end = request.page * request.per_page
     newest_first = request.sort != "date_asc"
     ranked = by_date(index.columns["date"], docs, end, newest_first=newest_first)

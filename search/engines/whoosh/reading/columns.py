@@ -7,8 +7,9 @@ integer codes, so counting a facet over thousands of matches is one ``bincount``
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
@@ -41,3 +42,16 @@ class Column:
         found = Counter({self._distinct[i]: int(tally[i]) for i in np.flatnonzero(tally)})
         found.pop("", None)
         return found
+
+    def between(self, low: str | None, high: str | None) -> np.ndarray:
+        """A mask of the documents whose value is within ``low``..``high`` (inclusive; ``None``:
+        open), as strings compare: one comparison per document, whatever the number of values."""
+        first = 1 if self._distinct and self._distinct[0] == "" else 0
+        start = max(first, bisect_left(self._distinct, low)) if low is not None else first
+        stop = bisect_right(self._distinct, high) if high is not None else len(self._distinct)
+        return (self._codes >= start) & (self._codes < stop)
+
+    def where(self, wanted: Callable[[str], bool]) -> np.ndarray:
+        """A mask of the documents whose value satisfies ``wanted`` (asked once per value)."""
+        codes = [code for code, value in enumerate(self._distinct) if value and wanted(value)]
+        return np.isin(self._codes, np.asarray(codes, np.int32))

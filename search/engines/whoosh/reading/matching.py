@@ -80,7 +80,7 @@ def compile_query(
         if len(group) == 1:
             groups.extend(units[0])
         elif alternatives := [unit for clause_units in units for unit in clause_units]:
-            groups.append(_any(alternatives))
+            groups.append(_any(list(dict.fromkeys(alternatives))))  # repeats add nothing
     excluded_units = [
         unit for clause in parsed.excluded for unit in _units(clause, _Seen(), prefix_words, ())
     ]
@@ -88,7 +88,7 @@ def compile_query(
     exact = (term for text in typed for term in exact_terms_of(text))
     return CompiledQuery(
         groups=tuple(groups),
-        excluded=_any(excluded_units) if excluded_units else None,
+        excluded=_any(list(dict.fromkeys(excluded_units))) if excluded_units else None,
         terms=tuple(dict.fromkeys(seen.ranked)),
         highlight_terms=frozenset(seen.marked),
         highlight_phrases=tuple(dict.fromkeys(seen.phrases)),

@@ -16,11 +16,10 @@ Everything returned is plain data.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
-import numpy as np
 from whoosh.searching import Searcher
 
 from search.analysis import normalize, terms_of
@@ -64,8 +63,8 @@ def search(
 ) -> Page:
     """Run ``request`` on the served index and return the asked page."""
     options = options or SearchOptions.defaults()
+    deadline = Deadline(options.time_limit, options.time_grace)
     check_request(request, options)
-    deadline = Deadline(options.time_limit)
     searcher, vocabulary = index.searcher, index.vocabulary
     typed = parse(request.q)
     _refuse_leading_wildcards(typed)
@@ -76,7 +75,7 @@ def search(
     if compiled.empty:
         raise BadRequest(_nothing_to_search(request.q))
     check_known(searcher, request.filters)
-    allowed = allowed_documents(searcher, request.filters)
+    allowed = allowed_documents(index.columns, request.filters)
     found = accumulate(searcher, index.postings, compiled, allowed, deadline)
     corrected = False
     few = found.total < options.typo_below and not deadline.expired
@@ -127,15 +126,10 @@ def _facets(
     for name, values in chosen.items():
         if values:
             others = replace(filters, types=()) if name == "type" else replace(filters, sources=())
-            allowed = allowed_documents(index.searcher, others)
-            docs = unfiltered if allowed is None else unfiltered[_within(unfiltered, allowed)]
+            allowed = allowed_documents(index.columns, others)
+            docs = unfiltered if allowed is None else unfiltered[allowed[unfiltered]]
             facets[name] = count_facets(index.columns, docs)[name]
     return facets
-
-
-def _within(docs: np.ndarray, allowed: Iterable[int]) -> np.ndarray:
-    """Which of ``docs`` are in ``allowed``, as a mask."""
-    return np.isin(docs, np.fromiter(allowed, np.int64))
 
 
 def _stem_documents(searcher: Searcher) -> Callable[[str], int]:

@@ -3,7 +3,8 @@
 Each call to ``current()`` costs one ``stat`` of the ``CURRENT`` pointer: when a reindex has
 published a new generation (the pointer file was replaced), the new one is opened and the old
 searcher closed, so every server worker follows reindexes without a restart. What belongs to a
-generation (its vocabulary, its synonyms) is loaded from its folder on first use.
+generation (its vocabulary, its synonyms, its columns) is read when it is opened, before it is
+served, once its files are found as its manifest recorded them.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
+import time
 from collections import OrderedDict
 from functools import cached_property
 from pathlib import Path
@@ -23,10 +25,16 @@ from whoosh.searching import Searcher
 from search import synonyms
 from search.config import defaults
 from search.engines.whoosh.codec.postings import PostingLists
-from search.engines.whoosh.generations import POINTER, read_manifest, served_generation
+from search.engines.whoosh.generations import (
+    GENERATIONS,
+    POINTER,
+    damaged_files,
+    read_manifest,
+    served_generation,
+)
 from search.engines.whoosh.reading.columns import Column
 from search.engines.whoosh.reading.ranking.bm25 import bm25
-from search.engines.whoosh.schema import SCHEMA_VERSION
+from search.engines.whoosh.schema import SCHEMA_VERSION, SEARCH_FIELD
 from search.errors import IndexUnavailable
 from search.models import Health
 from search.vocabulary import Vocabulary
@@ -101,23 +109,56 @@ class ServedIndex:
     def thesaurus(self) -> synonyms.Thesaurus:
         return synonyms.load(self.folder / synonyms.SYNONYMS_FILE)
 
+    def warm(self) -> None:
+        """Read what every search needs (columns, lengths, vocabulary, synonyms) before the
+        generation is served, so the first requests after a switch do not pay for it."""
+        _ = self.columns, self.postings.lengths(SEARCH_FIELD), self.vocabulary, self.thesaurus
+
     def close(self) -> None:
         self.searcher.close()
 
 
 class IndexStore:
-    """The served index of ``index_dir`` for this process."""
+    """The served index of ``index_dir`` for this process.
 
-    def __init__(self, index_dir: str | Path, weighting: WeightingModel | None = None) -> None:
+    A generation is opened only when every file matches the digest its manifest recorded: a
+    damaged one is refused, the one served before is kept (or, in a new process, the newest
+    sound previous one), and ``problem`` says so. ``check`` looks again at the served one's
+    digests, at most every ``verify_every`` seconds.
+    """
+
+    def __init__(
+        self,
+        index_dir: str | Path,
+        weighting: WeightingModel | None = None,
+        verify_every: float = 60.0,
+    ) -> None:
         self.index_dir = Path(index_dir)
         self.weighting = weighting or bm25(defaults())
+        self.verify_every = verify_every
+        self.problem: str | None = None  # what was refused or found damaged, in French
+        self.served_damaged = False  # the served generation itself was found damaged
         self._lock = threading.Lock()
         self._stamp: tuple[int, int] | None = None
         self._served: ServedIndex | None = None
+        self._verified = 0.0
 
     @classmethod
     def from_settings(cls, settings: dict[str, Any]) -> IndexStore:
-        return cls(settings["index_dir"], bm25(settings))
+        return cls(settings["index_dir"], bm25(settings), settings["verify_every"])
+
+    def check(self) -> str | None:
+        """``problem``, after hashing the served generation again if it was last checked more
+        than ``verify_every`` seconds ago (a served generation found damaged stays served:
+        there is nothing sound to switch to until a reindex)."""
+        served = self.current()
+        with self._lock:
+            if time.monotonic() - self._verified >= self.verify_every:
+                if damaged := _damaged(served.folder):
+                    self.problem = _damage_message(served.folder, damaged, "servie")
+                    self.served_damaged = True
+                self._verified = time.monotonic()
+            return self.problem
 
     def current(self) -> ServedIndex:
         """The currently served generation (``IndexUnavailable`` if there is none)."""
@@ -155,12 +196,51 @@ class IndexStore:
         generation = served_generation(self.index_dir)
         if generation is None:
             raise IndexUnavailable("le pointeur CURRENT de l’index est vide : relancez reindex")
+        problem = None
+        if damaged := _damaged(generation):
+            problem = self.problem = _damage_message(generation, damaged, "publiée")
+            LOG.error("%s", problem)
+            if self._served is not None:
+                self._stamp = stamp  # keep serving the previous one; not hashed again
+                return
+            generation = self._sound_previous(generation)
+            problem = self.problem
+        opened = self._open(generation)
+        opened.warm()
+        if self._served is not None:
+            self._served.close()
+        self._served, self._stamp, self.problem = opened, stamp, problem
+        self._verified, self.served_damaged = time.monotonic(), False
+
+    def _open(self, generation: Path) -> ServedIndex:
         try:
             searcher = whoosh_index.open_dir(str(generation)).searcher(weighting=self.weighting)
         except Exception as error:  # Whoosh raises many kinds here; all mean "cannot open"
             raise IndexUnavailable(
                 f"impossible d’ouvrir l’index servi ({type(error).__name__}) : relancez reindex"
             ) from error
-        if self._served is not None:
-            self._served.close()
-        self._served, self._stamp = ServedIndex(generation, searcher), stamp
+        return ServedIndex(generation, searcher)
+
+    def _sound_previous(self, damaged: Path) -> Path:
+        """The newest other complete generation whose files are as recorded."""
+        root = self.index_dir / GENERATIONS
+        for other in sorted(root.iterdir(), reverse=True):
+            if other != damaged and read_manifest(other) and not _damaged(other):
+                LOG.warning("serving the previous generation %s instead", other.name)
+                self.problem = f"{self.problem} ; la génération précédente {other.name} est servie"
+                return other
+        raise IndexUnavailable(f"{self.problem} et aucune génération saine : relancez reindex")
+
+
+def _damaged(generation: Path) -> list[str]:
+    """Files of ``generation`` that differ from its manifest's digests (none recorded, or no
+    such folder: [], opening it then says what is wrong)."""
+    if not generation.is_dir():
+        return []
+    return damaged_files(generation, read_manifest(generation).get("files") or {})
+
+
+def _damage_message(generation: Path, damaged: list[str], which: str) -> str:
+    return (
+        f"génération {which} {generation.name} endommagée ({', '.join(damaged)}) : relancez reindex"
+    )

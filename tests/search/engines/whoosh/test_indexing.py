@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 
@@ -13,9 +15,9 @@ from search.engines.whoosh.locking import WriterLock
 from search.engines.whoosh.reading.querying import search
 from search.engines.whoosh.reading.store import IndexStore
 from search.errors import CorpusError, IndexBusy
-from search.indexing import NoEvents
 from search.models import SearchRequest
 from tests.support.corpus import DOCS, write_jsonl
+from tests.support.index import Seen, app_client
 
 
 def test_reindex_publishes_a_complete_generation(tmp_path: Path, corpus_dir: Path) -> None:
@@ -34,11 +36,7 @@ def test_bad_lines_are_counted_and_the_rest_indexed(tmp_path: Path) -> None:
         handle.write("{broken\n")
     seen: list[Problem] = []
 
-    class Seen(NoEvents):
-        def problem(self, problem: Problem) -> None:
-            seen.append(problem)
-
-    report = reindex([path], tmp_path / "ix", events=Seen())
+    report = reindex([path], tmp_path / "ix", events=Seen(seen))
     assert (report.indexed, report.skipped) == (len(DOCS), 2)
     assert str(seen[0]) == (
         f"{path}:{len(DOCS) + 1}: id en double « espace-2019 » (gardé : {path}:1)"
@@ -89,3 +87,65 @@ def test_a_second_writer_is_refused_and_named(tmp_path: Path, corpus_dir: Path) 
     with WriterLock(index_dir), pytest.raises(IndexBusy, match=r"processus \d+"):
         reindex([corpus_dir], index_dir)
     assert reindex([corpus_dir], index_dir).indexed == len(DOCS)
+
+
+PAIR = r'{"id": "pair", "title": "t", "body": "\ud83d\ude00 ok"}'  # a whole pair is fine
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        r'{"id": "s1", "title": "t", "body": "x \ud800 y"}',
+        r'{"id": "s2", "title": "x \udfff", "body": "y"}',
+        r'{"id": "s\ud800", "title": "t", "body": "y"}',
+        r'{"id": "s4", "title": "t", "body": "y", "speakers": ["\udc00"]}',
+    ],
+)
+def test_a_lone_surrogate_is_one_reported_line(tmp_path: Path, line: str) -> None:
+    path = write_jsonl(tmp_path / "c.jsonl", DOCS)
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write(line + "\n" + PAIR + "\n")
+    seen: list[Problem] = []
+    report = reindex([path], tmp_path / "ix", events=Seen(seen))
+    assert (report.indexed, report.skipped) == (len(DOCS) + 1, 1)
+    assert seen[0].where == f"{path}:{len(DOCS) + 1}" and "surrogate" in str(seen[0])
+
+
+@pytest.mark.parametrize(
+    "doc_id",
+    ["foo/similar", "a\rb", "a\nb", "/lead", "a/./b", "a/../b", "..", "a//b", "x" * 4_000],
+)
+def test_ids_whose_page_cannot_be_reached_are_refused_and_reported(
+    tmp_path: Path, doc_id: str
+) -> None:
+    path = write_jsonl(tmp_path / "c.jsonl", [*DOCS, {"id": doc_id, "title": "t", "body": "b"}])
+    seen: list[Problem] = []
+    report = reindex([path], tmp_path / "ix", events=Seen(seen))
+    assert (report.indexed, report.skipped_by_reason) == (len(DOCS), {"bad_id": 1})
+    assert "refusé" in str(seen[0])
+
+
+def test_ids_with_slashes_spaces_and_accents_are_still_reachable(tmp_path: Path) -> None:
+    ids = ["2024/02/communiqué", "a b", "similar", "a.b", "x" * 600]
+    docs = [{"id": doc_id, "title": "t", "body": "otan"} for doc_id in ids]
+    reindex([write_jsonl(tmp_path / "c.jsonl", docs)], tmp_path / "ix")
+    with app_client(tmp_path / "ix") as client:
+        for doc_id in ids:
+            assert client.get(f"/api/documents/{quote(doc_id)}").get_json()["id"] == doc_id
+
+
+def test_links_to_nothing_loops_and_named_pipes_are_reported(tmp_path: Path) -> None:
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    write_jsonl(folder / "docs.jsonl", DOCS)
+    (folder / "dangling.jsonl").symlink_to(folder / "absent.jsonl")
+    (folder / "loop-a.md").symlink_to(folder / "loop-b.md")
+    (folder / "loop-b.md").symlink_to(folder / "loop-a.md")
+    os.mkfifo(folder / "pipe.jsonl")
+    seen: list[Problem] = []
+    report = reindex([folder], tmp_path / "ix", events=Seen(seen))
+    assert report.indexed == len(DOCS)
+    assert report.skipped_by_reason == {"broken_link": 3, "not_a_file": 1}
+    assert sorted(Path(problem.where).name for problem in seen) == [
+        "dangling.jsonl", "loop-a.md", "loop-b.md", "pipe.jsonl"
+    ]  # fmt: skip

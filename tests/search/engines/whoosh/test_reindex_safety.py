@@ -19,8 +19,8 @@ from pathlib import Path
 import pytest
 from whoosh import query as wq
 
-from search.engines.whoosh.generations import GENERATIONS, served_generation
-from search.engines.whoosh.indexing import reindex
+from search.engines.whoosh.generations import GENERATIONS, new_generation, served_generation
+from search.engines.whoosh.indexing import publish_copied, reindex
 from search.engines.whoosh.reading.store import IndexStore
 from search.indexing import ReindexOptions
 from tests.support.corpus import DOCS, synthetic, write_jsonl
@@ -380,3 +380,20 @@ def test_eight_clients_for_thirty_seconds_during_a_full_reindex_and_swap(
     assert statuses.count(200) == len(statuses), {s: statuses.count(s) for s in set(statuses)}
     status, body = get(f"{server}/api/health")
     assert status == 200 and body["documents"] == 3_000
+
+
+def test_a_killed_run_leftover_is_pruned_first_and_rollback_still_works(tmp_path: Path) -> None:
+    index_dir = tmp_path / "ix"
+    reindex([write_jsonl(tmp_path / "a.jsonl", DOCS[:1])], index_dir)
+    reindex([write_jsonl(tmp_path / "b.jsonl", DOCS[:2])], index_dir)
+    previous = served_generation(index_dir)
+    assert previous is not None
+    time.sleep(1.1)  # generation names sort by the second they were made in
+    leftover = new_generation(index_dir)  # what a reindex killed while writing leaves
+    (leftover / "_MAIN_1.toc").write_bytes(b"half")
+    time.sleep(1.1)
+    reindex([write_jsonl(tmp_path / "c.jsonl", DOCS[:3])], index_dir)
+    kept = sorted(p.name for p in (index_dir / GENERATIONS).iterdir())
+    assert leftover.name not in kept and previous.name in kept and len(kept) == 2
+    assert publish_copied(index_dir, previous.name).indexed == 2  # rollback
+    assert IndexStore(index_dir).info().documents == 2

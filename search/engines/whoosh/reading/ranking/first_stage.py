@@ -9,7 +9,10 @@ order is the one ``searcher.search(Or(groups))`` would give. Words are scored fr
 posting arrays; a group that is not made of words only (a phrase) is scored through Whoosh's
 matcher for that group. Exclusions and filters remove documents afterwards.
 
-Work stops between two words once the deadline has passed; what was scored is kept.
+Work stops between two words, or within a phrase's walk, once the deadline has passed; what
+was scored is kept. Until some allowed document is found the deadline's grace is used (a
+page is not left empty because an earlier stage used the time). Exclusions are walked under
+the same deadline; documents past the point where it stopped them are left out.
 """
 
 from __future__ import annotations
@@ -21,9 +24,10 @@ from whoosh import query as wq
 from whoosh.scoring import BM25FScorer
 from whoosh.searching import Searcher
 
-from search.deadline import CHECK_EVERY, Deadline
+from search.deadline import Deadline
 from search.engines.whoosh.codec.postings import PostingLists
 from search.engines.whoosh.reading.matching import CompiledQuery
+from search.engines.whoosh.reading.timed import Satisfied, walk
 
 
 @dataclass(frozen=True)
@@ -44,27 +48,30 @@ def accumulate(
     searcher: Searcher,
     postings: PostingLists,
     compiled: CompiledQuery,
-    allowed: set[int] | None,
+    allowed: np.ndarray | None,
     deadline: Deadline,
 ) -> Accumulated:
-    """Score every document matching some group of ``compiled`` within ``allowed``."""
+    """Score every document matching some group of ``compiled`` among those ``allowed`` (a
+    mask over document numbers; ``None``: all)."""
     size = postings.size
     scores = np.zeros(size)
     counts = np.zeros(size, np.int16)
     for group in compiled.groups:
-        if deadline.expired:
+        if deadline.stop_now:
             break
         group_scores, group_hits = _group(searcher, postings, group, deadline)
         scores += group_scores
         counts += group_hits
+        found = group_hits if allowed is None else group_hits & allowed
+        deadline.scored = deadline.scored or bool(found.any())
     keep = counts > 0
-    if compiled.excluded is not None:
-        excluded = list(searcher.docs_for_query(compiled.excluded))
-        keep[np.asarray(excluded, np.int64)] = False
     if allowed is not None:
-        permitted = np.zeros(size, bool)
-        permitted[np.fromiter(allowed, np.int64, len(allowed))] = True
-        keep &= permitted
+        keep &= allowed
+    if compiled.excluded is not None and keep.any():
+        shown = np.flatnonzero(keep)
+        excluded = walk(searcher, compiled.excluded, deadline, _shows_one(keep), False, shown)
+        keep[excluded.docs] = False
+        keep[excluded.reached + 1 :] = False  # not known to be free of what is excluded
     docs = np.flatnonzero(keep)
     return Accumulated(docs, scores[docs], counts[docs], len(compiled.groups))
 
@@ -82,7 +89,7 @@ def _group(
         hits[docs] = True
         return scores, hits
     for term, boost in words:
-        if deadline.expired:
+        if deadline.stop_now:
             break
         if (term.fieldname, term.text) not in searcher.reader():
             continue
@@ -122,16 +129,20 @@ def _words(query: wq.Query, boost: float) -> list[tuple[wq.Term, float]] | None:
 def _by_matcher(
     searcher: Searcher, query: wq.Query, deadline: Deadline
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Documents and scores of ``query`` through Whoosh's matchers (phrases and the like)."""
-    docs: list[int] = []
-    scores: list[float] = []
-    context = searcher.context()
-    for sub, offset in searcher.leaf_searchers():
-        matcher = query.matcher(sub, context)
-        while matcher.is_active():
-            if len(docs) % CHECK_EVERY == 0 and deadline.expired:
-                break
-            docs.append(matcher.id() + offset)
-            scores.append(matcher.score())
-            matcher.next()
-    return np.asarray(docs, np.int64), np.asarray(scores, np.float64)
+    """Documents and scores of ``query`` through Whoosh's matchers (phrases and the like),
+    as far as the deadline lets them go."""
+    found = walk(searcher, query, deadline, lambda docs, reached: deadline.scored, True)
+    deadline.scored = deadline.scored or bool(len(found.docs))
+    return found.docs, found.scores
+
+
+def _shows_one(keep: np.ndarray) -> Satisfied:
+    """Whether some document of ``keep`` up to ``reached`` is known to be free of the
+    exclusions (not among ``docs``): then the page will not be empty."""
+
+    def satisfied(docs: list[int], reached: int) -> bool:
+        shown = keep[: reached + 1].copy()
+        shown[np.asarray(docs, np.int64)] = False
+        return bool(shown.any())
+
+    return satisfied
