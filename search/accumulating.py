@@ -22,8 +22,10 @@ from whoosh.scoring import BM25FScorer
 from whoosh.searching import Searcher
 
 from .deadline import CHECK_EVERY, Deadline
+from .fielded import Fields, word_scores
 from .matching import CompiledQuery
 from .postings import PostingLists
+from .schema import SEARCH_FIELD
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,7 @@ class Accumulated:
     scores: np.ndarray
     groups: np.ndarray
     wanted_groups: int  # how many groups the query has
+    coverage: np.ndarray | None = None  # share of the groups' idf each document holds
 
     @property
     def total(self) -> int:
@@ -46,17 +49,22 @@ def accumulate(
     compiled: CompiledQuery,
     allowed: set[int] | None,
     deadline: Deadline,
+    fields: Fields | None = None,
 ) -> Accumulated:
-    """Score every document matching some group of ``compiled`` within ``allowed``."""
+    """Score every document matching some group of ``compiled`` within ``allowed``; with
+    ``fields``, the words of ``text`` as heading and body (see ``fielded``)."""
     size = postings.size
     scores = np.zeros(size)
     counts = np.zeros(size, np.int16)
-    for group in compiled.groups:
+    covered = np.zeros(size)
+    weights = [_weight(searcher, group) for group in compiled.groups]
+    for group, weight in zip(compiled.groups, weights, strict=True):
         if deadline.expired:
             break
-        group_scores, group_hits = _group(searcher, postings, group, deadline)
+        group_scores, group_hits = _group(searcher, postings, group, deadline, fields)
         scores += group_scores
         counts += group_hits
+        covered += weight * group_hits
     keep = counts > 0
     if compiled.excluded is not None:
         excluded = list(searcher.docs_for_query(compiled.excluded))
@@ -66,11 +74,24 @@ def accumulate(
         permitted[np.fromiter(allowed, np.int64, len(allowed))] = True
         keep &= permitted
     docs = np.flatnonzero(keep)
-    return Accumulated(docs, scores[docs], counts[docs], len(compiled.groups))
+    coverage = covered[docs] / (sum(weights) or 1.0)
+    return Accumulated(docs, scores[docs], counts[docs], len(compiled.groups), coverage)
+
+
+def _weight(searcher: Searcher, query: wq.Query) -> float:
+    """How much a group says: the largest idf of its words (1 for anything else)."""
+    words = _words(query, 1.0)
+    if not words:
+        return 1.0
+    return max(searcher.idf(term.fieldname, term.text) for term, _ in words)
 
 
 def _group(
-    searcher: Searcher, postings: PostingLists, query: wq.Query, deadline: Deadline
+    searcher: Searcher,
+    postings: PostingLists,
+    query: wq.Query,
+    deadline: Deadline,
+    fields: Fields | None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """A group's score for every document, and whether each document matches it."""
     scores = np.zeros(postings.size)
@@ -85,6 +106,11 @@ def _group(
         if deadline.expired:
             break
         if (term.fieldname, term.text) not in searcher.reader():
+            continue
+        if fields is not None and term.fieldname == SEARCH_FIELD:
+            docs, word = word_scores(searcher, postings, term.text, fields)
+            scores[docs] += boost * word
+            hits[docs] = True
             continue
         scorer = searcher.weighting.scorer(searcher, term.fieldname, term.text)
         if not isinstance(scorer, BM25FScorer):

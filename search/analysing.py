@@ -15,13 +15,14 @@ from __future__ import annotations
 
 import functools
 import os
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import compress, islice
 from typing import Any, TypeVar
 
 from whoosh.fields import Schema
 from whoosh.formats import Characters, Format
+from whoosh.system import pack_uint
 
 from .analysis import WeightedText
 from .analysis.analyzer import SECTION_SPAN, term_table
@@ -35,7 +36,8 @@ CHUNK = 32  # documents sent to a worker at once
 AHEAD = 4  # chunks in flight per worker (bounds the memory of a reindex)
 PARALLEL_FROM_BYTES = 4_000_000  # smaller corpora are analysed in the reindex process
 
-Postings = tuple[list[PostingItem], list[str], list[PostingItem]]  # text, its words, title
+Postings = tuple[list[PostingItem], list[str], list[PostingItem], list[PostingItem]]
+# the postings of text, its words, the postings of title and of heading
 
 
 def searched_text(title: str, body: str, title_weight: float) -> WeightedText:
@@ -45,12 +47,19 @@ def searched_text(title: str, body: str, title_weight: float) -> WeightedText:
 
 
 def analyse(title: str, body: str, title_weight: float) -> Postings:
-    """The postings of the ``text`` and ``title`` fields of one document, and its words."""
+    """The postings of the ``text``, ``title`` and ``heading`` fields of one document, and its
+    words."""
     schema = _schema()
     text = searched_text(title, body, title_weight)
     text_items = field_postings(schema["text"].format, text.sections, text.words)
     title_items = field_postings(schema["title"].format, ((title, 1.0),)) if title else []
-    return text_items, text.words, title_items
+    return text_items, text.words, title_items, frequencies(text.sections[0][0])
+
+
+def frequencies(text: str) -> list[PostingItem]:
+    """The postings of a frequency-only field (``heading``) whose value is ``text``."""
+    counts = Counter(term for term in term_table(text)[0] if term is not None)
+    return [(term.encode("utf-8"), n, float(n), pack_uint(n)) for term, n in counts.items()]
 
 
 def field_postings(
@@ -88,11 +97,12 @@ def field_postings(
 
 def analysed_fields(fields: dict[str, object], postings: Postings) -> dict[str, object]:
     """``fields`` (see ``writing.document_fields``) with ``text`` and ``title`` pre-analysed."""
-    text_items, _, title_items = postings
+    text_items, _, title_items, heading_items = postings
     return {
         **fields,
         "text": Analysed.of(str(fields["text"]), text_items),
         "title": Analysed.of(str(fields["title"]), title_items),
+        "heading": Analysed.of(str(fields["heading"]), heading_items),
     }
 
 

@@ -26,6 +26,10 @@ class Setting:
         return ENV_PREFIX + self.name.upper()
 
 
+def _flag(raw: str) -> bool:
+    return raw.strip().lower() in ("1", "true", "yes", "on")
+
+
 SETTINGS: tuple[Setting, ...] = (
     Setting("index_dir", "index", "Folder of the served index (generations and CURRENT pointer)."),
     Setting("corpus", "corpus", "Corpus read by reindex when no path is given."),
@@ -55,7 +59,29 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("proximity_weight", 1.0, "Weight of the bonus for query words close together.", float),
     Setting("exact_weight", 0.5, "Weight of the bonus for words in the exact form typed.", float),
     Setting("rerank_depth", 30, "Candidates reranked by proximity and exact form.", int),
-    Setting("bm25_b", 0.75, "BM25 length normalisation (0: none, 1: full).", float),
+    Setting(
+        "separate_fields",
+        False,
+        "Score the title shown and the body as two BM25 fields, each normalised by its own "
+        "length (false: one field, the title weighing title_weight).",
+        _flag,
+    ),
+    Setting("heading_weight", 1.0, "Weight of the title's BM25 against the body's.", float),
+    Setting("heading_b", 0.75, "BM25 length normalisation of the title field.", float),
+    Setting(
+        "coordination",
+        0.0,
+        "Scores are multiplied by the share of the query's words a document holds to this "
+        "power (0: not at all).",
+        float,
+    ),
+    Setting(
+        "coordination_by_idf",
+        False,
+        "That share counts each word by its idf (a word found everywhere counts little).",
+        _flag,
+    ),
+    Setting("bm25_b", 0.75, "BM25 length normalisation of the body (0: none, 1: full).", float),
     Setting("bm25_k1", 1.2, "BM25 term-frequency saturation.", float),
     Setting("snippet_chars", 220, "Target length of one snippet fragment, in characters.", int),
     Setting("snippet_fragments", 2, "Most fragments joined with … in a snippet.", int),

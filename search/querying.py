@@ -25,6 +25,7 @@ from .analysis import terms_of
 from .deadline import Deadline
 from .errors import BadRequest
 from .facets import FacetValue, count_facets
+from .fielded import Fields
 from .filtering import Filters, allowed_documents
 from .highlight import Located, snippet_of_spans, spans_of
 from .lexicon import did_you_mean, near_words, prefix_words
@@ -32,6 +33,7 @@ from .marking import body_words
 from .matching import CompiledQuery, compile_query
 from .ranking import by_date, by_relevance, newest_first_among_equals
 from .reranking import rerank
+from .schema import HEADING_FIELD
 from .store import ServedIndex
 from .syntax import Clause, ParsedQuery, parse
 from .timeline import Bar, timeline
@@ -64,6 +66,11 @@ class SearchOptions:
     proximity_weight: float = 1.0
     exact_weight: float = 0.5
     rerank_depth: int = 30  # 20 to 100 measured alike on PIAF and SPF, 10 slightly worse
+    separate_fields: bool = False
+    heading_weight: float = 1.0
+    heading_b: float = 0.75
+    coordination: float = 0.0
+    coordination_by_idf: bool = False
     typo_below: int = 5
     snippet_chars: int = 220
     snippet_fragments: int = 2
@@ -140,12 +147,14 @@ def search(
     if compiled.empty:
         raise BadRequest(_nothing_to_search(request.q))
     allowed = allowed_documents(searcher, request.filters)
-    found = accumulate(searcher, index.postings, compiled, allowed, deadline)
+    fields = _fields(index, options)
+    found = accumulate(searcher, index.postings, compiled, allowed, deadline, fields)
     corrected = False
     few = found.total < options.typo_below and not deadline.expired
     if few and (near := near_words(vocabulary, typed)):
         compiled = compile_query(parsed, prefixes, near)
-        found, corrected = accumulate(searcher, index.postings, compiled, allowed, deadline), True
+        found = accumulate(searcher, index.postings, compiled, allowed, deadline, fields)
+        corrected = True
     end = request.page * request.per_page
     ranked = _ordered(index, compiled, request, options, found, end, deadline)
     window = ranked[end - request.per_page : end]
@@ -197,7 +206,13 @@ def _ordered(
     if request.sort != "relevance":
         return by_date(index.columns["date"], found.docs, end, newest_first=request.sort == "date")
     limit = max(end, options.rerank_depth)
-    ranked = by_relevance(found, limit, options.all_words_first_up_to)
+    ranked = by_relevance(
+        found,
+        limit,
+        options.all_words_first_up_to,
+        options.coordination,
+        options.coordination_by_idf,
+    )
     if deadline.expired:
         return ranked
     ranked = rerank(
@@ -211,6 +226,23 @@ def _ordered(
         options.exact_weight,
     )
     return newest_first_among_equals(index.columns["date"], ranked)
+
+
+def _fields(index: ServedIndex, options: SearchOptions) -> Fields | None:
+    """How words are scored as heading and body; ``None`` for the one weighted field (asked,
+    or an index built before the ``heading`` field)."""
+    weighting = index.searcher.weighting
+    if not options.separate_fields or index.title_weight is None:
+        return None
+    if HEADING_FIELD not in index.searcher.schema:
+        return None
+    return Fields(
+        title_weight=index.title_weight,
+        heading_weight=options.heading_weight,
+        heading_b=options.heading_b,
+        body_b=getattr(weighting, "B", 0.75),
+        k1=getattr(weighting, "K1", 1.2),
+    )
 
 
 def _refuse_too_many_terms(parsed: ParsedQuery, limit: int) -> None:

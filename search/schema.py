@@ -7,8 +7,12 @@ without a title has the first words of its body, the title the site shows, weigh
 ``title`` is also indexed alone (documents' own titles only), for title-only searches. Postings
 of ``text`` keep positions (phrases, proximity) and character offsets into the stored title or
 body (the exact form of a match can be read back without analysing the document again). The
-body is stored, not indexed on its own: snippets are cut from it. ``date``, ``year``, ``type``
-and ``source`` are exact values kept in columns for filters, facets and sorting.
+body is stored, not indexed on its own: snippets are cut from it. ``heading`` indexes the
+title the site shows (the title, or the first words of an untitled body: the first section of
+``text``) with frequencies only: ranking scores it as a field of its own, and reads the body's
+frequencies and lengths as those of ``text`` minus the heading's (see ``fielded``). ``date``,
+``year``, ``type`` and ``source`` are exact values kept in columns for filters, facets and
+sorting.
 """
 
 from __future__ import annotations
@@ -20,8 +24,9 @@ from whoosh.fields import ID, STORED, TEXT, Schema
 
 from .analysis import FrenchAnalyzer
 
-SCHEMA_VERSION = 5  # raise when fields or analysis change: another version is rebuilt in full
+SCHEMA_VERSION = 6  # raise when fields or analysis change: another version is rebuilt in full
 SEARCH_FIELD = "text"
+HEADING_FIELD = "heading"
 TITLE_WEIGHT = 3.0  # default weight of a title word against a body word (the title_weight setting)
 
 PostingItem = tuple[bytes, int, float, bytes]  # term, frequency, weight, encoded value
@@ -55,6 +60,7 @@ def build_schema() -> Schema:
         id=ID(stored=True, unique=True),
         text=AnalysedText(analyzer=analyzer, chars=True),
         title=AnalysedText(analyzer=analyzer, stored=True),
+        heading=AnalysedText(analyzer=analyzer, phrase=False),
         body=STORED(),
         untitled=STORED(),
         date=ID(stored=True, sortable=True),

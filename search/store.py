@@ -58,6 +58,7 @@ class ServedIndex:
         self.folder = folder
         self.searcher = searcher
         manifest = read_manifest(folder)
+        self.title_weight: float | None = manifest.get("title_weight")  # of heading words in text
         self.info = IndexInfo(
             folder.name, searcher.doc_count(), manifest.get("built_at"), manifest.get("schema")
         )

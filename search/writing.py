@@ -31,7 +31,7 @@ from whoosh.writing import IndexWriter
 from .analysing import analysed_fields, in_order, searched_text, workers_for
 from .analysis.analyzer import raw_terms
 from .corpus import Document, Problem, read_corpus
-from .corpus.model import display_title
+from .corpus.model import display_title, first_words
 from .errors import CorpusError
 from .schema import build_schema
 from .segmenting import Writer, write_segments
@@ -64,6 +64,7 @@ def document_fields(doc: Document, title_weight: float) -> dict[str, Any]:
         "id": doc.id,
         "text": searched_text(doc.title or "", doc.body, title_weight),
         "title": doc.title or "",
+        "heading": doc.title or first_words(doc.body),
         "_stored_title": display_title(doc),
         "untitled": not doc.title,
         "body": doc.body,

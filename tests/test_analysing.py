@@ -16,6 +16,7 @@ from whoosh import index as whoosh_index
 from whoosh.writing import SegmentWriter
 
 from search.analysing import analyse, searched_text, workers_for
+from search.corpus.model import first_words
 from search.generations import served_generation
 from search.indexing import reindex
 from search.schema import build_schema
@@ -102,11 +103,12 @@ def test_postings_are_those_whooshs_fields_give() -> None:
         ("Geoană à Bruxelles", "Geoana Geoană GEOANĂ jusqu’à aujourd’hui qu’il parle. " * 40),
     ] + [(doc["title"], doc["body"]) for doc in synthetic(30)]
     for title, body in documents:
-        text_items, words, title_items = analyse(title, body, 3.0)
+        text_items, words, title_items, heading_items = analyse(title, body, 3.0)
         text = searched_text(title, body, 3.0)
         assert text_items == list(schema["text"].index(text))
         assert words == text.words and words  # the analyzer fills them in as it reads
         assert title_items == (list(schema["title"].index(title)) if title else [])
+        assert heading_items == list(schema["heading"].index(title or first_words(body)))
 
 
 def test_large_corpora_get_workers_small_ones_none() -> None:
