@@ -1,13 +1,14 @@
 """A search request to a page of hits: parse, expand, compile, rank, cut snippets, count facets.
 
-Ranking: BM25F over title and body (a title word weighs ``title_weight`` body words), then the
-best candidates are reranked with bonuses for query words found close together and in the exact
-form typed (``reranking``). Documents containing only some of the words are always ranked too,
-so a whole question never ends with zero results because one of its words is missing. For
-short queries (up to ``all_words_first_up_to`` words) documents containing every word come
-strictly first; for longer ones (questions) BM25F already favours them, and a strict rule would
-bury the answer under documents that merely repeat the question's common words (measured in
-``bench/quality.py``). Equal scores go to the most recent document.
+Ranking: BM25 over two fields, the title shown and the body, each normalised by its own length
+(``fielded``); each score multiplied by the share of the query's words the document holds,
+counted by idf, to the power ``coordination`` (a word found everywhere barely counts); then
+the best candidates are reranked with bonuses for query words found close together and in the
+exact form typed (``reranking``). Documents containing only some of the words are always
+ranked too, so a whole question never ends with zero results because one of its words is
+missing. Strict tiers ("every word first", for queries of up to ``all_words_first_up_to``
+words) are off by default: the coordination factor ranks better on real users' queries
+(``docs/ranking.md``). Equal scores go to the most recent document.
 
 When the words typed find fewer than ``typo_below`` documents, words the corpus lacks are
 completed by their close neighbours (typo tolerance), which weigh less than exact matches.
@@ -62,15 +63,15 @@ class SearchOptions:
     max_expansions: int = 512
     max_terms: int = 64
     time_limit: float = 2.0
-    all_words_first_up_to: int = 3
+    all_words_first_up_to: int = 0
     proximity_weight: float = 1.0
     exact_weight: float = 0.5
     rerank_depth: int = 30  # 20 to 100 measured alike on PIAF and SPF, 10 slightly worse
-    separate_fields: bool = False
+    separate_fields: bool = True
     heading_weight: float = 1.0
     heading_b: float = 0.75
-    coordination: float = 0.0
-    coordination_by_idf: bool = False
+    coordination: float = 0.5
+    coordination_by_idf: bool = True
     typo_below: int = 5
     snippet_chars: int = 220
     snippet_fragments: int = 2

@@ -1,8 +1,9 @@
 """First ranking stage: the order of the documents a query matches (see ``accumulating``).
 
-By relevance, BM25F: for short queries (up to ``all_words_first_up_to`` words) the documents
-containing every word come first (tier 0), then those containing some (tier 1); longer queries
-are one tier. Equal scores go to the lower document number here, then to the most recent
+By relevance, BM25F times a coordination factor (the share of the query's words a document
+holds, to a power); with ``all_words_first_up_to``, queries of up to that many words rank the
+documents containing every word first (tier 0), then those containing some (tier 1); longer
+queries are one tier. Equal scores go to the lower document number here, then to the most recent
 document (``newest_first_among_equals``, after reranking). By date, newest or oldest first,
 undated documents last.
 """

@@ -23,6 +23,7 @@ from whoosh.searching import Searcher
 
 from . import synonyms
 from .columns import Column
+from .config import SETTINGS
 from .errors import IndexUnavailable
 from .generations import POINTER, read_manifest, served_generation
 from .postings import PostingLists
@@ -115,12 +116,17 @@ class ServedIndex:
         self.searcher.close()
 
 
+def _default_weighting() -> Bm25:
+    defaults = {setting.name: setting.default for setting in SETTINGS}
+    return Bm25(B=defaults["bm25_b"], K1=defaults["bm25_k1"])
+
+
 class IndexStore:
     """The served index of ``index_dir`` for this process."""
 
     def __init__(self, index_dir: str | Path, weighting: WeightingModel | None = None) -> None:
         self.index_dir = Path(index_dir)
-        self.weighting = weighting or Bm25()
+        self.weighting = weighting or _default_weighting()
         self._lock = threading.Lock()
         self._stamp: tuple[int, int] | None = None
         self._served: ServedIndex | None = None
