@@ -44,24 +44,28 @@ def word_scores(
         return docs, scores
     in_heading = _heading_frequencies(postings, text, docs)
     in_body = np.maximum(weights - fields.title_weight * in_heading, 0.0)
-    lengths = postings.lengths(SEARCH_FIELD)[docs]
     heading_lengths = postings.lengths(HEADING_FIELD)[docs]
-    count = searcher.doc_count()
+    body_lengths = np.maximum(postings.lengths(SEARCH_FIELD)[docs] - heading_lengths, 1.0)
     total_heading = searcher.field_length(HEADING_FIELD)
-    heading = in_heading > 0
-    if heading.any():
-        idf = rsj_idf(searcher.doc_count_all(), searcher.doc_frequency(HEADING_FIELD, text))
-        average = total_heading / (count or 1) or 1.0
+    count = searcher.doc_count() or 1
+    if (heading := in_heading > 0).any():
+        df = searcher.doc_frequency(HEADING_FIELD, text)
+        average = total_heading / count or 1.0
         scores[heading] += fields.heading_weight * _bm25(
-            idf, in_heading[heading], heading_lengths[heading], average, fields.heading_b, fields.k1
+            rsj_idf(searcher.doc_count_all(), df),
+            (in_heading[heading], heading_lengths[heading], average),
+            fields.heading_b,
+            fields.k1,
         )
-    body = in_body > 1e-6
-    if body.any():
-        df = searcher.doc_frequency(SEARCH_FIELD, text) - int((~body).sum())
-        idf = rsj_idf(searcher.doc_count_all(), max(df, 1))
-        average = (searcher.field_length(SEARCH_FIELD) - total_heading) / (count or 1) or 1.0
-        body_lengths = np.maximum(lengths[body] - heading_lengths[body], 1.0)
-        scores[body] += _bm25(idf, in_body[body], body_lengths, average, fields.body_b, fields.k1)
+    if (body := in_body > 1e-6).any():  # the body's df: text's less the heading-only documents
+        df = max(searcher.doc_frequency(SEARCH_FIELD, text) - int((~body).sum()), 1)
+        average = (searcher.field_length(SEARCH_FIELD) - total_heading) / count or 1.0
+        scores[body] += _bm25(
+            rsj_idf(searcher.doc_count_all(), df),
+            (in_body[body], body_lengths[body], average),
+            fields.body_b,
+            fields.k1,
+        )
     return docs, scores
 
 
@@ -77,7 +81,9 @@ def _heading_frequencies(postings: PostingLists, text: str, docs: np.ndarray) ->
 
 
 def _bm25(
-    idf: float, tf: np.ndarray, length: np.ndarray, average: float, b: float, k1: float
+    idf: float, found: tuple[np.ndarray, np.ndarray, float], b: float, k1: float
 ) -> np.ndarray:
+    """BM25 of frequencies ``tf`` in fields of ``length`` words (``average`` on average)."""
+    tf, length, average = found
     norm = k1 * ((1 - b) + b * length / average)
     return idf * ((tf * (k1 + 1)) / (tf + norm))
