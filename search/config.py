@@ -70,7 +70,7 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting(
         "all_words_first_up_to",
-        3,
+        0,
         "Queries of up to this many words rank documents with every word first (0: never).",
         int,
     ),
@@ -83,7 +83,29 @@ SETTINGS: tuple[Setting, ...] = (
         "and SPF, 10 slightly worse).",
         int,
     ),
-    Setting("bm25_b", 0.75, "BM25 length normalisation (0: none, 1: full).", float),
+    Setting(
+        "separate_fields",
+        True,
+        "Score the title shown and the body as two BM25 fields, each normalised by its own "
+        "length (false: one field, the title weighing title_weight).",
+        _flag,
+    ),
+    Setting("heading_weight", 1.0, "Weight of the title's BM25 against the body's.", float),
+    Setting("heading_b", 0.75, "BM25 length normalisation of the title field.", float),
+    Setting(
+        "coordination",
+        0.5,
+        "Scores are multiplied by the share of the query's words a document holds to this "
+        "power (0: not at all).",
+        float,
+    ),
+    Setting(
+        "coordination_by_idf",
+        True,
+        "That share counts each word by its idf (a word found everywhere counts little).",
+        _flag,
+    ),
+    Setting("bm25_b", 0.3, "BM25 length normalisation of the body (0: none, 1: full).", float),
     Setting("bm25_k1", 1.2, "BM25 term-frequency saturation.", float),
     Setting("snippet_chars", 220, "Target length of one snippet fragment, in characters.", int),
     Setting("snippet_fragments", 2, "Most fragments joined with … in a snippet.", int),

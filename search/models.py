@@ -60,6 +60,11 @@ class SearchOptions:
     proximity_weight: float
     exact_weight: float
     rerank_depth: int
+    separate_fields: bool
+    heading_weight: float
+    heading_b: float
+    coordination: float
+    coordination_by_idf: bool
     typo_below: int
     snippet_chars: int
     snippet_fragments: int

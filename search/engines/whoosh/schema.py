@@ -7,8 +7,12 @@ without a title has the first words of its body, the title the site shows, weigh
 ``title`` is also indexed alone (documents' own titles only), for title-only searches. Postings
 of ``text`` keep positions (phrases, proximity) and character offsets into the stored title or
 body (the exact form of a match can be read back without analysing the document again). The
-body is stored, not indexed on its own: snippets are cut from it. ``date``, ``year``, ``type``
-and ``source`` are exact values kept in columns for filters, facets and sorting.
+body is stored, not indexed on its own: snippets are cut from it. ``heading`` indexes the
+title the site shows (the title, or the first words of an untitled body: the first section of
+``text``) with frequencies only: ranking scores it as a field of its own, and reads the body's
+frequencies and lengths as those of ``text`` minus the heading's (see ``fielded``). ``date``,
+``year``, ``type`` and ``source`` are exact values kept in columns for filters, facets and
+sorting.
 """
 
 from __future__ import annotations
@@ -21,11 +25,12 @@ from whoosh.fields import ID, STORED, TEXT, Schema
 
 from search.analysis import FrenchAnalyzer
 
-SCHEMA_VERSION = 6  # raise when fields or analysis change: another version is rebuilt in full
+SCHEMA_VERSION = 7  # raise when fields or analysis change: another version is rebuilt in full
 # Indexes of formats up to 5 pickled this module's classes as ``search.schema``: still served
 # (with ``reindex_needed``) until the next reindex rebuilds them.
 sys.modules.setdefault("search.schema", sys.modules[__name__])
 SEARCH_FIELD = "text"
+HEADING_FIELD = "heading"
 
 PostingItem = tuple[bytes, int, float, bytes]  # term, frequency, weight, encoded value
 
@@ -53,6 +58,7 @@ def build_schema() -> Schema:
         id=ID(stored=True, unique=True),
         text=AnalysedText(analyzer=analyzer, chars=True),
         title=AnalysedText(analyzer=analyzer, stored=True),
+        heading=AnalysedText(analyzer=analyzer, phrase=False),
         body=STORED(),
         untitled=STORED(),
         date=ID(stored=True, sortable=True),

@@ -1,13 +1,14 @@
 """A search request to a page of hits: parse, expand, compile, rank, cut snippets, count facets.
 
-Ranking: BM25F over title and body (a title word weighs ``title_weight`` body words), then the
-best candidates are reranked with bonuses for query words found close together and in the exact
-form typed (``reranking``). Documents containing only some of the words are always ranked too,
-so a whole question never ends with zero results because one of its words is missing. For
-short queries (up to ``all_words_first_up_to`` words) documents containing every word come
-strictly first; for longer ones (questions) BM25F already favours them, and a strict rule would
-bury the answer under documents that merely repeat the question's common words (measured in
-``bench/quality.py``). Equal scores go to the most recent document.
+Ranking: BM25 over two fields, the title shown and the body, each normalised by its own length
+(``fielded``); each score multiplied by the share of the query's words the document holds,
+counted by idf, to the power ``coordination`` (a word found everywhere barely counts); then
+the best candidates are reranked with bonuses for query words found close together and in the
+exact form typed (``reranking``). Documents containing only some of the words are always
+ranked too, so a whole question never ends with zero results because one of its words is
+missing. Strict tiers ("every word first", for queries of up to ``all_words_first_up_to``
+words) are off by default: the coordination factor ranks better on real users' queries
+(``docs/ranking.md``). Equal scores go to the most recent document.
 
 When the words typed find fewer than ``typo_below`` documents, words the corpus lacks are
 completed by their close neighbours (typo tolerance), which weigh less than exact matches.
@@ -29,6 +30,7 @@ from search.engines.whoosh.reading.filtering import allowed_documents
 from search.engines.whoosh.reading.known import check_known
 from search.engines.whoosh.reading.marking import body_words
 from search.engines.whoosh.reading.matching import CompiledQuery, compile_query
+from search.engines.whoosh.reading.ranking.fielded import Fields
 from search.engines.whoosh.reading.ranking.first_stage import Accumulated, accumulate
 from search.engines.whoosh.reading.ranking.order import (
     by_date,
@@ -38,7 +40,7 @@ from search.engines.whoosh.reading.ranking.order import (
 from search.engines.whoosh.reading.ranking.rerank import rerank
 from search.engines.whoosh.reading.store import ServedIndex
 from search.engines.whoosh.reading.timeline import timeline
-from search.engines.whoosh.schema import SEARCH_FIELD
+from search.engines.whoosh.schema import HEADING_FIELD, SEARCH_FIELD
 from search.errors import BadRequest
 from search.filters import Filters
 from search.highlight import Located, highlight_all, snippet_of_spans, spans_of
@@ -76,13 +78,15 @@ def search(
         raise BadRequest(_nothing_to_search(request.q))
     check_known(searcher, request.filters)
     allowed = allowed_documents(index.columns, request.filters)
-    found = accumulate(searcher, index.postings, compiled, allowed, deadline)
+    fields = _fields(index, options)
+    found = accumulate(searcher, index.postings, compiled, allowed, deadline, fields)
     corrected = False
     few = found.total < options.typo_below and not deadline.expired
     stems = _stem_documents(searcher)
     if few and (near := near_words(vocabulary, typed, stems)):
         compiled = compile_query(parsed, prefixes, near)
-        found, corrected = accumulate(searcher, index.postings, compiled, allowed, deadline), True
+        found = accumulate(searcher, index.postings, compiled, allowed, deadline, fields)
+        corrected = True
     end = request.page * request.per_page
     ranked = _ranked(index, compiled, request, options, found, end, deadline)
     window = ranked[end - request.per_page : end]
@@ -170,7 +174,13 @@ def _ranked(
     if request.sort != "relevance":
         return by_date(index.columns["date"], found.docs, end, newest_first=request.sort == "date")
     limit = max(end, options.rerank_depth)
-    ranked = by_relevance(found, limit, options.all_words_first_up_to)
+    ranked = by_relevance(
+        found,
+        limit,
+        options.all_words_first_up_to,
+        options.coordination,
+        options.coordination_by_idf,
+    )
     if deadline.expired:
         return ranked
     ranked = rerank(
@@ -184,6 +194,23 @@ def _ranked(
         options.exact_weight,
     )
     return newest_first_among_equals(index.columns["date"], ranked)
+
+
+def _fields(index: ServedIndex, options: SearchOptions) -> Fields | None:
+    """How words are scored as heading and body; ``None`` for the one weighted field (asked,
+    or an index built before the ``heading`` field)."""
+    weighting = index.searcher.weighting
+    if not options.separate_fields:
+        return None
+    if HEADING_FIELD not in index.searcher.schema:
+        return None
+    return Fields(
+        title_weight=index.title_weight,
+        heading_weight=options.heading_weight,
+        heading_b=options.heading_b,
+        body_b=weighting.B,  # the store's Bm25, from the settings
+        k1=weighting.K1,
+    )
 
 
 def _refuse_too_many_terms(parsed: ParsedQuery, limit: int) -> None:

@@ -15,13 +15,14 @@ from __future__ import annotations
 
 import functools
 import os
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import compress
 from typing import Any, NamedTuple, TypeVar
 
 from whoosh.fields import Schema
 from whoosh.formats import Characters, Format
+from whoosh.system import pack_uint
 
 from search.analysis.analyzer import SECTION_SPAN, term_table
 from search.corpus import Document
@@ -43,6 +44,7 @@ class AnalysedDocument(NamedTuple):
     text: list[PostingItem]  # postings of the ``text`` field (title weighted, then body)
     words: list[str]  # the written words indexed, for the vocabulary
     title: list[PostingItem]  # postings of the ``title`` field
+    heading: list[PostingItem]  # postings of the ``heading`` field (the title shown)
 
 
 def searched_sections(title: str, body: str, title_weight: float) -> Sections:
@@ -52,12 +54,19 @@ def searched_sections(title: str, body: str, title_weight: float) -> Sections:
 
 
 def analyse(title: str, body: str, title_weight: float) -> AnalysedDocument:
-    """The postings of the ``text`` and ``title`` fields of one document, and its words."""
+    """The postings of the ``text``, ``title`` and ``heading`` fields of one document, and its
+    words."""
     schema, words = _schema(), list[str]()
     sections = searched_sections(title, body, title_weight)
     text_items = field_postings(schema["text"].format, sections, words)
     title_items = field_postings(schema["title"].format, ((title, 1.0),)) if title else []
-    return AnalysedDocument(text_items, words, title_items)
+    return AnalysedDocument(text_items, words, title_items, frequencies(sections[0][0]))
+
+
+def frequencies(text: str) -> list[PostingItem]:
+    """The postings of a frequency-only field (``heading``) whose value is ``text``."""
+    counts = Counter(term for term in term_table(text)[0] if term is not None)
+    return [(term.encode("utf-8"), n, float(n), pack_uint(n)) for term, n in counts.items()]
 
 
 def field_postings(
@@ -94,8 +103,14 @@ def field_postings(
 
 
 def analysed_fields(fields: dict[str, object], analysed: AnalysedDocument) -> dict[str, object]:
-    """``fields`` (see ``writing.corpus.document_fields``) with ``text`` and ``title``."""
-    return {**fields, "text": Analysed(analysed.text), "title": Analysed(analysed.title)}
+    """``fields`` (see ``writing.corpus.document_fields``) with ``text``, ``title`` and
+    ``heading``."""
+    return {
+        **fields,
+        "text": Analysed(analysed.text),
+        "title": Analysed(analysed.title),
+        "heading": Analysed(analysed.heading),
+    }
 
 
 def workers_for(total_bytes: int) -> int:

@@ -17,6 +17,7 @@ from whoosh.writing import SegmentWriter
 
 from search.analysis import WeightedText
 from search.analysis.analyzer import raw_terms
+from search.corpus.model import first_words
 from search.engines.whoosh.generations import served_generation
 from search.engines.whoosh.indexing import reindex
 from search.engines.whoosh.schema import build_schema
@@ -106,7 +107,7 @@ def test_postings_are_those_whooshs_fields_give() -> None:
         ("Geoană à Bruxelles", "Geoana Geoană GEOANĂ jusqu’à aujourd’hui qu’il parle. " * 40),
     ] + [(doc["title"], doc["body"]) for doc in synthetic(30)]
     for title, body in documents:
-        text_items, words, title_items = analyse(title, body, 3.0)
+        text_items, words, title_items, heading_items = analyse(title, body, 3.0)
         sections = searched_sections(title, body, 3.0)
         assert text_items == list(schema["text"].index(WeightedText(sections)))
         assert words == [
@@ -116,6 +117,7 @@ def test_postings_are_those_whooshs_fields_give() -> None:
         ]
         assert words
         assert title_items == (list(schema["title"].index(title)) if title else [])
+        assert heading_items == list(schema["heading"].index(title or first_words(body)))
 
 
 def test_large_corpora_get_workers_small_ones_none() -> None:

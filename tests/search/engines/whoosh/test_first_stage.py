@@ -12,13 +12,21 @@ from collections.abc import Iterator
 import numpy as np
 import pytest
 from whoosh import query as wq
+from whoosh.fields import ID, TEXT, Schema
+from whoosh.index import create_in
+from whoosh.searching import Searcher
 
+from search.analysis import FrenchAnalyzer
+from search.corpus import Document, corpus_files, read_corpus
+from search.corpus.model import first_words
 from search.deadline import Deadline
 from search.engines.whoosh.codec.postings import PostingLists
 from search.engines.whoosh.indexing import reindex
 from search.engines.whoosh.reading.columns import Column
 from search.engines.whoosh.reading.matching import compile_query
 from search.engines.whoosh.reading.querying import search
+from search.engines.whoosh.reading.ranking.bm25 import Bm25
+from search.engines.whoosh.reading.ranking.fielded import Fields
 from search.engines.whoosh.reading.ranking.first_stage import accumulate
 from search.engines.whoosh.reading.ranking.order import by_date
 from search.engines.whoosh.reading.store import ServedIndex
@@ -274,3 +282,74 @@ def test_stored_fields_kept_are_whooshs_and_bounded(
         for doc in range(served.searcher.doc_count_all()):
             assert served.stored(doc) == served.searcher.stored_fields(doc)
             assert len(served._stored) <= 5
+
+
+@pytest.fixture(scope="module")
+def two_fields(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[ServedIndex, Searcher]]:
+    """The bundled corpus and three untitled documents, served, and the same documents in a
+    plain Whoosh index written by Whoosh itself with the heading and the body as two fields."""
+    folder = tmp_path_factory.mktemp("two-fields")
+    shutil.copytree(ROOT / "corpus", folder / "corpus")
+    untitled = [
+        {"id": "u1", "body": "Sécurité spatiale : l’OTAN adopte sa politique.\nLes Alliés."},
+        {"id": "u2", "body": "Énergie et défense\nLa sécurité de l’Union européenne."},
+        {"id": "u3", "body": "Note\n" + "sécurité spatiale défense " * 30},
+    ]
+    (folder / "corpus" / "untitled.jsonl").write_text(
+        "".join(json.dumps(doc, ensure_ascii=False) + "\n" for doc in untitled), "utf-8"
+    )
+    reindex([folder / "corpus"], folder / "ix", ReindexOptions(synonyms_file=ROOT / "synonyms.txt"))
+    analyzer = FrenchAnalyzer()
+    schema = Schema(
+        id=ID(stored=True),
+        heading=TEXT(analyzer=analyzer, phrase=False),
+        body=TEXT(analyzer=analyzer, phrase=False),
+    )
+    (folder / "plain").mkdir()
+    plain = create_in(str(folder / "plain"), schema)
+    with plain.writer() as writer:
+        for doc in read_corpus(corpus_files([folder / "corpus"])):
+            assert isinstance(doc, Document)
+            heading = doc.title or first_words(doc.body)
+            writer.add_document(id=doc.id, heading=heading, body=doc.body)
+    with served_from(folder / "ix") as index, plain.searcher(weighting=Bm25()) as searcher:
+        yield index, searcher
+
+
+@pytest.mark.parametrize("q", [*QUERIES[:3], "secruité Geoanna", *QUERIES[7:]])
+@pytest.mark.parametrize("heading_weight", [1.0, 2.5])
+def test_fields_scores_are_whooshs_bm25f_over_heading_and_body(
+    two_fields: tuple[ServedIndex, Searcher], q: str, heading_weight: float
+) -> None:
+    """Scored as two fields from ``text`` and ``heading``, each word of a query scores what
+    Whoosh's BM25F gives it in a heading field and a body field of their own (within the
+    rounding of a ``text`` length stored as one byte)."""
+    served, plain = two_fields
+    near = near_words(served.vocabulary, parse(q))
+    compiled = compile_query(parse(q), near_words=near)  # words only: no synonym phrases
+    fields = Fields(served.title_weight or 0.0, heading_weight, 0.75, 0.75, 1.2)
+    found = accumulate(served.searcher, served.postings, compiled, None, Deadline(10), fields)
+    ours = {
+        served.stored(doc)["id"]: score
+        for doc, score in zip(found.docs.tolist(), found.scores.tolist(), strict=True)
+    }
+    query = wq.Or([_as_two_fields(group, heading_weight) for group in compiled.groups])
+    if compiled.excluded is not None:
+        query = wq.AndNot(query, _as_two_fields(compiled.excluded, 1.0))
+    hits = plain.search(query, limit=None)
+    expected = {plain.stored_fields(hit.docnum)["id"]: hit.score for hit in hits}
+    assert expected, f"{q!r} should match something"
+    assert ours == pytest.approx(expected, rel=0.02)
+
+
+def _as_two_fields(query: wq.Query, heading_weight: float) -> wq.Query:
+    """``query`` with each word of ``text`` searched in ``heading`` and ``body`` instead."""
+    if isinstance(query, wq.Term):
+        return wq.Or(
+            [
+                wq.Term("heading", query.text, boost=query.boost * heading_weight),
+                wq.Term("body", query.text, boost=query.boost),
+            ]
+        )
+    assert type(query) is wq.Or, query
+    return wq.Or([_as_two_fields(sub, heading_weight) for sub in query.subqueries])

@@ -1,5 +1,6 @@
-"""Ranking: BM25F with the title weighed above the body, idf that ignores ubiquitous words,
-and the second stage (proximity, exact form). Each test isolates one effect on a real index."""
+"""Ranking: BM25 over the title shown and the body, idf that ignores ubiquitous words, the
+coordination factor, and the second stage (proximity, exact form). Each test isolates one
+effect on a real index."""
 
 from __future__ import annotations
 
@@ -84,12 +85,15 @@ def test_a_long_question_is_not_buried_by_documents_repeating_common_words(
     assert ranked(tmp_path, docs, question, all_words_first_up_to=10)[0] != "answer"
 
 
-def test_short_queries_rank_documents_with_every_word_first(tmp_path: Path) -> None:
+def test_documents_holding_more_of_the_words_rank_first(tmp_path: Path) -> None:
     docs = [
         {"id": "both", "title": "Note", "body": f"Le Sahel et le climat. {FILLER}"},
         {"id": "one", "title": "Sahel Sahel", "body": "Sahel, Sahel, Sahel."},
     ]
-    assert ranked(tmp_path, docs, "Sahel climat") == ["both", "one"]
+    assert ranked(tmp_path, docs, "Sahel climat") == ["both", "one"]  # coordination
+    assert ranked(tmp_path, docs, "Sahel climat", all_words_first_up_to=3) == ["both", "one"]
+    # neither coordination nor tiers: "one" says Sahel in its short title and body
+    assert ranked(tmp_path, docs, "Sahel climat", coordination=0.0)[0] == "one"
 
 
 def test_without_a_title_the_first_words_rank_as_one(tmp_path: Path) -> None:

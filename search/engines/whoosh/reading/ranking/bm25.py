@@ -24,5 +24,9 @@ class Bm25(BM25F):
     def idf(self, searcher: Searcher, fieldname: str, text: str) -> float:
         parent = searcher.get_parent()
         df = parent.doc_frequency(fieldname, text)
-        n = parent.doc_count_all()
-        return log(1 + (n - df + 0.5) / (df + 0.5))
+        return rsj_idf(parent.doc_count_all(), df)
+
+
+def rsj_idf(n: int, df: int) -> float:
+    """The Robertson–Spärck Jones idf of a word found in ``df`` of ``n`` documents."""
+    return log(1 + (n - df + 0.5) / (df + 0.5))

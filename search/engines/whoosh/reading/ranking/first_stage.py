@@ -27,7 +27,9 @@ from whoosh.searching import Searcher
 from search.deadline import Deadline
 from search.engines.whoosh.codec.postings import PostingLists
 from search.engines.whoosh.reading.matching import CompiledQuery
+from search.engines.whoosh.reading.ranking.fielded import Fields, word_scores
 from search.engines.whoosh.reading.timed import Satisfied, walk
+from search.engines.whoosh.schema import SEARCH_FIELD
 
 
 @dataclass(frozen=True)
@@ -38,6 +40,7 @@ class Accumulated:
     scores: np.ndarray
     groups: np.ndarray
     wanted_groups: int  # how many groups the query has
+    coverage: np.ndarray | None = None  # share of the groups' idf each document holds
 
     @property
     def total(self) -> int:
@@ -50,18 +53,23 @@ def accumulate(
     compiled: CompiledQuery,
     allowed: np.ndarray | None,
     deadline: Deadline,
+    fields: Fields | None = None,
 ) -> Accumulated:
     """Score every document matching some group of ``compiled`` among those ``allowed`` (a
-    mask over document numbers; ``None``: all)."""
+    mask over document numbers; ``None``: all); with ``fields``, the words of ``text`` as
+    heading and body (see ``fielded``)."""
     size = postings.size
     scores = np.zeros(size)
     counts = np.zeros(size, np.int16)
-    for group in compiled.groups:
+    covered = np.zeros(size)
+    weights = [_weight(searcher, group) for group in compiled.groups]
+    for group, weight in zip(compiled.groups, weights, strict=True):
         if deadline.stop_now:
             break
-        group_scores, group_hits = _group(searcher, postings, group, deadline)
+        group_scores, group_hits = _group(searcher, postings, group, deadline, fields)
         scores += group_scores
         counts += group_hits
+        covered += weight * group_hits
         found = group_hits if allowed is None else group_hits & allowed
         deadline.scored = deadline.scored or bool(found.any())
     keep = counts > 0
@@ -73,11 +81,24 @@ def accumulate(
         keep[excluded.docs] = False
         keep[excluded.reached + 1 :] = False  # not known to be free of what is excluded
     docs = np.flatnonzero(keep)
-    return Accumulated(docs, scores[docs], counts[docs], len(compiled.groups))
+    coverage = covered[docs] / (sum(weights) or 1.0)
+    return Accumulated(docs, scores[docs], counts[docs], len(compiled.groups), coverage)
+
+
+def _weight(searcher: Searcher, query: wq.Query) -> float:
+    """How much a group says: the largest idf of its words (1 for anything else)."""
+    words = _words(query, 1.0)
+    if not words:
+        return 1.0
+    return max(searcher.idf(term.fieldname, term.text) for term, _ in words)
 
 
 def _group(
-    searcher: Searcher, postings: PostingLists, query: wq.Query, deadline: Deadline
+    searcher: Searcher,
+    postings: PostingLists,
+    query: wq.Query,
+    deadline: Deadline,
+    fields: Fields | None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """A group's score for every document, and whether each document matches it."""
     scores = np.zeros(postings.size)
@@ -92,6 +113,11 @@ def _group(
         if deadline.stop_now:
             break
         if (term.fieldname, term.text) not in searcher.reader():
+            continue
+        if fields is not None and term.fieldname == SEARCH_FIELD:
+            docs, word = word_scores(searcher, postings, term.text, fields)
+            scores[docs] += boost * word
+            hits[docs] = True
             continue
         scorer = searcher.weighting.scorer(searcher, term.fieldname, term.text)
         if not isinstance(scorer, BM25FScorer):
