@@ -16,7 +16,7 @@ from search.engines import open_engine
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
-    from web import api, context, errors, headers, limits, views
+    from web import api, context, errors, headers, ids, limits, views
 
     app = Flask(__name__)
     settings = load_settings(config)
@@ -25,6 +25,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.extensions[context.ENGINE] = open_engine(settings)
+    ids.register(app)  # before the blueprints: their rules use the id converter
     app.register_blueprint(views.blueprint)
     limits.register(app, api.blueprint, settings)
     app.register_blueprint(api.blueprint)

@@ -48,12 +48,12 @@ def api_openapi() -> dict[str, Any]:
     return openapi_document()
 
 
-@blueprint.get("/documents/<path:doc_id>")
+@blueprint.get("/documents/<id:doc_id>")
 def api_document(doc_id: str) -> dict[str, Any]:
     return asdict(engine().document(doc_id))
 
 
-@blueprint.get("/documents/<path:doc_id>/similar")
+@blueprint.get("/documents/<id:doc_id>/similar")
 def api_similar(doc_id: str) -> dict[str, Any]:
     found = engine().similar(doc_id)
     return {"id": doc_id, "results": [asdict(item) for item in found]}

@@ -119,7 +119,7 @@ def _search_known(search_req: SearchRequest) -> tuple[Page, list[str]]:
             search_req = replace(search_req, filters=filters)
 
 
-@blueprint.get("/documents/<path:doc_id>")
+@blueprint.get("/documents/<id:doc_id>")
 def document(doc_id: str) -> str:
     doc = engine().document(doc_id)
     q = request.args.get("q", "")

@@ -106,14 +106,14 @@ def document_from_record(record: dict[str, Any], path: str, line: int | None = N
 
 def unreachable_id(doc_id: str) -> str | None:
     """Why the document page of ``doc_id`` could not be reached by its address, or ``None``:
-    control characters, a leading ``/``, an empty, ``.`` or ``..`` segment (browsers and
-    proxies rewrite them), a last segment ``similar`` (the similar-documents address), or an
-    address longer than the server reads."""
+    control characters, a ``.`` or ``..`` segment (browsers and proxies rewrite them), a last
+    segment ``similar`` (the similar-documents address), or an address longer than the server
+    reads. Leading, trailing and doubled ``/`` are fine (ids that are paths: see ``web.ids``)."""
     if any(ord(char) < 32 or ord(char) == 127 for char in doc_id):
         return "caractère de contrôle (retour à la ligne, tabulation…)"
     segments = doc_id.split("/")
-    if "" in segments or "." in segments or ".." in segments:
-        return "« / » au début, à la fin ou doublé, ou segment « . » ou « .. »"
+    if "." in segments or ".." in segments:
+        return "segment « . » ou « .. » (les navigateurs les réécrivent)"
     if len(segments) > 1 and segments[-1] == "similar":
         return "se termine par « /similar », l’adresse des communiqués similaires"
     if len(quote(doc_id, safe="/")) > MAX_ID_CHARS:

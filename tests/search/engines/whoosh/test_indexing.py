@@ -113,7 +113,7 @@ def test_a_lone_surrogate_is_one_reported_line(tmp_path: Path, line: str) -> Non
 
 @pytest.mark.parametrize(
     "doc_id",
-    ["foo/similar", "a\rb", "a\nb", "/lead", "a/./b", "a/../b", "..", "a//b", "x" * 4_000],
+    ["foo/similar", "a\rb", "a\nb", "a/./b", "a/../b", "..", "x" * 4_000],
 )
 def test_ids_whose_page_cannot_be_reached_are_refused_and_reported(
     tmp_path: Path, doc_id: str
@@ -126,7 +126,7 @@ def test_ids_whose_page_cannot_be_reached_are_refused_and_reported(
 
 
 def test_ids_with_slashes_spaces_and_accents_are_still_reachable(tmp_path: Path) -> None:
-    ids = ["2024/02/communiqué", "a b", "similar", "a.b", "x" * 600]
+    ids = ["2024/02/communiqué", "a b", "similar", "a.b", "x" * 600, "/lead", "a//b", "end/"]
     docs = [{"id": doc_id, "title": "t", "body": "otan"} for doc_id in ids]
     reindex([write_jsonl(tmp_path / "c.jsonl", docs)], tmp_path / "ix")
     with app_client(tmp_path / "ix") as client:
