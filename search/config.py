@@ -137,6 +137,12 @@ SETTINGS: tuple[Setting, ...] = (
         "are always checked when a generation is opened).",
         float,
     ),
+    Setting(
+        "base_url",
+        "",
+        "Address people reach the site at, for the feed's absolute links, e.g. "
+        "https://communiques.example.org (empty: http://host:port; never the Host header).",
+    ),
     Setting("host", "127.0.0.1", "Address serve listens on."),
     Setting("port", 8000, "Port serve listens on.", int),
     Setting("workers", 2, "Worker processes of serve.", int),

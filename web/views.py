@@ -149,10 +149,17 @@ def feed() -> Response:
         "feed.xml",
         page=page,
         updated=max((hit.date for hit in page.hits if hit.date), default="2000-01-01"),
-        self_url=request.url,
-        html_url=url_for("views.index", _external=True, **_kept_search_args()),
+        self_url=absolute(request.full_path),
+        html_url=absolute(url_for("views.index", **_kept_search_args())),
     )
     return Response(_XML_ILLEGAL.sub("", xml), mimetype="application/atom+xml")
+
+
+def absolute(path: str) -> str:
+    """``path`` on this site, as the settings' ``base_url`` says (a request's ``Host`` header
+    is the client's to choose: it never goes into a link)."""
+    base = settings()["base_url"] or f"http://{settings()['host']}:{settings()['port']}"
+    return base.rstrip("/") + path
 
 
 def _kept_search_args() -> dict[str, Any]:
@@ -294,3 +301,4 @@ def register_filters(app: Flask) -> None:
     app.add_template_filter(french_date, "french_date")
     app.add_template_filter(french_number, "french_number")
     app.add_template_filter(web_address, "web_address")
+    app.add_template_global(absolute, "absolute")

@@ -4,6 +4,7 @@ that try to reach the file system, an index folder that disappears, a damaged ge
 
 from __future__ import annotations
 
+import re
 import string
 import threading
 import time
@@ -273,3 +274,13 @@ def test_the_feed_is_well_formed_xml_whatever_a_document_holds(tmp_path: Path) -
         response = test_client.get("/feed?q=otan")
     root = ElementTree.fromstring(response.get_data())
     assert len(root.findall("{http://www.w3.org/2005/Atom}entry")) >= 2
+
+
+def test_the_feed_links_never_take_the_host_a_client_sends(tmp_path: Path) -> None:
+    reindex([write_jsonl(tmp_path / "c.jsonl", DOCS)], tmp_path / "ix")
+    with app_client(tmp_path / "ix", base_url="https://communiques.example.org/") as test_client:
+        feed = test_client.get("/feed?q=otan", headers={"Host": "evil.example"}).get_data(True)
+    originals = {doc.get("url") for doc in DOCS}  # a document's own address, linked as related
+    links = [link for link in re.findall(r'(?:href="|<id>)([^"<]+)', feed) if link not in originals]
+    assert len(links) >= 4 and "evil.example" not in feed
+    assert all(link.startswith("https://communiques.example.org/") for link in links), links

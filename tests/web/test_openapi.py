@@ -114,7 +114,7 @@ def test_every_search_parameter_is_described(document: dict[str, Any]) -> None:
 
 def test_every_api_route_is_described(app: Flask, document: dict[str, Any]) -> None:
     routes = {
-        rule.rule.replace("<path:doc_id>", "{id}")
+        rule.rule.replace("<id:doc_id>", "{id}")
         for rule in app.url_map.iter_rules()
         if rule.rule.startswith("/api/")
     }
