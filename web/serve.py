@@ -9,16 +9,21 @@ synchronous workers, two idle connections froze the whole server for 30 s).
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
 import click
 from flask import Flask
+from gunicorn import util as gunicorn_util
 from gunicorn.app.base import BaseApplication
 from gunicorn.workers import gthread
 
 from search.config import load_settings
 from web import create_app
+from web.headers import SECURITY_HEADERS
+
+LIMIT_REQUEST_LINE = 4094  # bytes of the request line gunicorn reads (its default)
 
 
 class Server(BaseApplication):
@@ -32,6 +37,7 @@ class Server(BaseApplication):
             if key in self.cfg.settings:  # settings this gunicorn version does not know are left
                 self.cfg.set(key, value)
         _wait_for_first_bytes(self.settings["idle_wait"])
+        gunicorn_util.write_error = write_error  # gunicorn's own refusals in our error shape
 
     def load(self) -> Flask:
         return create_app(self.settings)
@@ -45,6 +51,30 @@ def _wait_for_first_bytes(seconds: float) -> None:
         gthread.DEFAULT_WORKER_DATA_TIMEOUT = seconds
 
 
+REFUSALS = {
+    400: "requête mal formée (octets ou ligne de requête invalides)",
+    414: "adresse trop longue : {limit} octets au plus ; raccourcissez la requête",
+    431: "en-têtes trop nombreux ou trop longs",
+}
+
+
+def write_error(sock: Any, status: int, reason: str, mesg: str) -> None:
+    """What gunicorn answers to a request it refuses before the app sees it (a request line
+    over ``limit_request_line``, invalid bytes…): the API's JSON error shape with a French
+    message and the site's security headers, instead of gunicorn's bare HTML page. gunicorn
+    has no hook for it: ``load_config`` puts this in place of ``gunicorn.util.write_error``."""
+    message = REFUSALS.get(status, reason).format(limit=LIMIT_REQUEST_LINE)
+    body = json.dumps({"error": message, "status": status}, ensure_ascii=False).encode("utf-8")
+    headers = {
+        "Connection": "close",
+        "Content-Type": "application/json",
+        "Content-Length": str(len(body)),
+        **SECURITY_HEADERS,
+    }
+    head = f"HTTP/1.1 {status} {reason}\r\n" + "".join(f"{k}: {v}\r\n" for k, v in headers.items())
+    gunicorn_util.write_nonblock(sock, head.encode("latin-1") + b"\r\n" + body)
+
+
 def gunicorn_options(settings: dict[str, Any]) -> dict[str, Any]:
     return {
         "bind": f"{settings['host']}:{settings['port']}",
@@ -54,7 +84,7 @@ def gunicorn_options(settings: dict[str, Any]) -> dict[str, Any]:
         "timeout": 30,
         "graceful_timeout": 10,
         "accesslog": "-",
-        "limit_request_line": 4094,
+        "limit_request_line": LIMIT_REQUEST_LINE,
         "limit_request_fields": 50,
         "limit_request_field_size": 8190,
         "control_socket_disable": True,  # gunicorn 27+: no shared socket in $HOME

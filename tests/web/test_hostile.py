@@ -4,7 +4,9 @@ that try to reach the file system, an index folder that disappears, a damaged ge
 
 from __future__ import annotations
 
+import json
 import re
+import socket
 import string
 import threading
 import time
@@ -284,3 +286,32 @@ def test_the_feed_links_never_take_the_host_a_client_sends(tmp_path: Path) -> No
     links = [link for link in re.findall(r'(?:href="|<id>)([^"<]+)', feed) if link not in originals]
     assert len(links) >= 4 and "evil.example" not in feed
     assert all(link.startswith("https://communiques.example.org/") for link in links), links
+
+
+@pytest.mark.process
+@pytest.mark.parametrize(
+    ("raw", "status"),
+    [
+        (b"GET /api/search?q=" + b"a" * 5_000 + b" HTTP/1.1\r\nHost: x\r\n\r\n", 414),
+        (b"GET /api/search?q=otan\xff\xfe HTTP/1.1\r\nHost: x\r\n\r\n", 400),
+        (b"GET / HTTP/1.1\r\n" + b"X-A: b\r\n" * 60 + b"\r\n", 431),
+    ],
+    ids=["long-line", "invalid-bytes", "many-headers"],
+)
+def test_what_gunicorn_refuses_is_said_in_the_api_shape_with_the_headers(
+    server: str, raw: bytes, status: int
+) -> None:
+    host, port = urllib.parse.urlsplit(server).netloc.split(":")
+    with socket.create_connection((host, int(port)), timeout=10) as sock:
+        sock.sendall(raw)
+        answer = b""
+        while chunk := sock.recv(65536):
+            answer += chunk
+    head, _, body = answer.partition(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    assert lines[0].startswith(f"HTTP/1.1 {status} ")
+    headers = dict(line.split(": ", 1) for line in lines[1:])
+    assert headers["Content-Type"] == "application/json"
+    assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
+    error = json.loads(body)
+    assert error["status"] == status and error["error"]
