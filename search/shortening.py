@@ -1,0 +1,113 @@
+"""A pasted text to the query it is searched by: its most informative words within the term cap.
+
+A text longer than ``max_query_chars`` or with more searchable words than ``max_terms`` is not
+refused: as more-like-this does, its plain words are ranked by how often the text uses them
+times how rare they are in the corpus (tf × the Robertson–Spärck Jones idf the ranking uses),
+and the best are kept until ``max_terms`` index terms are used. Clauses written on purpose
+(``"phrases"``, ``-exclusions``, ``titre:`` clauses, ``mot*``, ``a OU b``) are kept first, in
+the order typed, when they fit. A word the corpus lacks informs nothing and is kept last.
+
+The kept clauses keep the order of the text and are written back as a query (``text``) that
+parses to the same clauses: short enough for an address, so a results page can link onward.
+Engine-neutral: the caller gives the number of documents and a document frequency on analysed
+terms (``search.analysis.terms_of``).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from search.analysis import terms_of
+from search.syntax import Clause, ParsedQuery
+
+Group = tuple[Clause, ...]
+
+
+@dataclass(frozen=True)
+class Shortened:
+    query: ParsedQuery  # the clauses kept
+    text: str  # the same, written as a query
+    terms: int  # index terms the kept clauses search
+
+
+def term_count(parsed: ParsedQuery) -> int:
+    """Index terms a query searches (each occurrence counted), as the term cap counts them."""
+    return sum(len(terms_of(c.text)) for c in [*parsed.clauses(), *parsed.excluded])
+
+
+def is_long(q: str, parsed: ParsedQuery, max_chars: int, max_terms: int) -> bool:
+    """A text to shorten rather than search word for word."""
+    return len(q) > max_chars or term_count(parsed) > max_terms
+
+
+def shorten(
+    parsed: ParsedQuery, max_terms: int, documents: int, frequency: Callable[[str], int]
+) -> Shortened:
+    """The clauses of ``parsed`` worth searching, ``max_terms`` index terms at most."""
+    wanted = [(group, False) for group in parsed.groups] + [((c,), True) for c in parsed.excluded]
+    explicit = [(i, g, x) for i, (g, x) in enumerate(wanted) if x or _explicit(g)]
+    plain = _ranked_words(wanted, documents, frequency)
+    kept: set[int] = set()
+    used = 0
+    seen: set[tuple[str, ...]] = set()
+    for index, group, _ in explicit:
+        cost = sum(len(terms_of(c.text)) for c in group)
+        if cost and used + cost <= max_terms:
+            kept.add(index)
+            used += cost
+            seen.update(tuple(terms_of(c.text)) for c in group)
+    for index, terms in plain:
+        if terms not in seen and used + len(terms) <= max_terms:
+            kept.add(index)
+            used += len(terms)
+        seen.add(terms)
+    groups = tuple(g for i, (g, x) in enumerate(wanted) if i in kept and not x)
+    excluded = tuple(g[0] for i, (g, x) in enumerate(wanted) if i in kept and x)
+    query = ParsedQuery(groups, excluded)
+    return Shortened(query, _written(query), used)
+
+
+def _explicit(group: Group) -> bool:
+    return len(group) > 1 or any(c.phrase or c.field or c.prefix for c in group)
+
+
+def _ranked_words(
+    wanted: list[tuple[Group, bool]], documents: int, frequency: Callable[[str], int]
+) -> list[tuple[int, tuple[str, ...]]]:
+    """The plain words (first place in the text, analysed terms), most informative first."""
+    first: dict[tuple[str, ...], int] = {}
+    counts: dict[tuple[str, ...], int] = {}
+    for index, (group, excluded) in enumerate(wanted):
+        if excluded or _explicit(group):
+            continue
+        terms = tuple(terms_of(group[0].text))
+        if terms:
+            first.setdefault(terms, index)
+            counts[terms] = counts.get(terms, 0) + 1
+    idf: dict[str, float] = {}
+
+    def weight(terms: tuple[str, ...]) -> float:
+        for term in terms:
+            if term not in idf:
+                df = frequency(term)
+                idf[term] = math.log(1 + (documents - df + 0.5) / (df + 0.5)) if df else 0.0
+        return counts[terms] * sum(idf[t] for t in terms) / len(terms)
+
+    order = sorted(first, key=lambda terms: (-weight(terms), first[terms]))
+    return [(first[terms], terms) for terms in order]
+
+
+def _written(query: ParsedQuery) -> str:
+    """``query`` as text the syntax parses back to it."""
+    parts = [" OU ".join(_clause_text(c) for c in group) for group in query.groups]
+    return " ".join([*parts, *("-" + _clause_text(c) for c in query.excluded)])
+
+
+def _clause_text(clause: Clause) -> str:
+    if clause.phrase:
+        text = f"« {clause.text} »" if '"' in clause.text else f'"{clause.text}"'
+    else:
+        text = clause.text + ("*" if clause.prefix else "")
+    return ("titre:" if clause.field else "") + text
