@@ -5,7 +5,11 @@ refused: as more-like-this does, its plain words are ranked by how often the tex
 times how rare they are in the corpus (tf × the Robertson–Spärck Jones idf the ranking uses),
 and the best are kept until ``max_terms`` index terms are used. Clauses written on purpose
 (``"phrases"``, ``-exclusions``, ``titre:`` clauses, ``mot*``, ``a OU b``) are kept first, in
-the order typed, when they fit. A word the corpus lacks informs nothing and is kept last.
+the order typed, when they fit in a quarter of the cap; a phrase that does not (a quotation in
+a pasted article) gives its words to the others. ``-63°C`` is a negative number, not an
+exclusion, and an exclusion of a word the text also wants is dropped (it would exclude the
+document the text comes from). A word the corpus lacks informs nothing and
+is kept last.
 
 The kept clauses keep the order of the text and are written back as a query (``text``) that
 parses to the same clauses: short enough for an address, so a results page can link onward.
@@ -23,6 +27,7 @@ from search.analysis import terms_of
 from search.syntax import Clause, ParsedQuery
 
 Group = tuple[Clause, ...]
+EXPLICIT_SHARE = 4  # clauses written on purpose use at most a quarter of the cap
 
 
 @dataclass(frozen=True)
@@ -46,19 +51,11 @@ def shorten(
     parsed: ParsedQuery, max_terms: int, documents: int, frequency: Callable[[str], int]
 ) -> Shortened:
     """The clauses of ``parsed`` worth searching, ``max_terms`` index terms at most."""
-    wanted = [(group, False) for group in parsed.groups] + [((c,), True) for c in parsed.excluded]
-    explicit = [(i, g, x) for i, (g, x) in enumerate(wanted) if x or _explicit(g)]
-    plain = _ranked_words(wanted, documents, frequency)
-    kept: set[int] = set()
-    used = 0
-    seen: set[tuple[str, ...]] = set()
-    for index, group, _ in explicit:
-        cost = sum(len(terms_of(c.text)) for c in group)
-        if cost and used + cost <= max_terms:
-            kept.add(index)
-            used += cost
-            seen.update(tuple(terms_of(c.text)) for c in group)
-    for index, terms in plain:
+    wanted = _without_false_exclusions(parsed)
+    kept, used = _explicit_first(wanted, max_terms // EXPLICIT_SHARE)
+    wanted, kept = _phrases_as_words(wanted, kept)
+    seen = {tuple(terms_of(c.text)) for i in kept for c in wanted[i][0]}
+    for index, terms in _ranked_words(wanted, documents, frequency):
         if terms not in seen and used + len(terms) <= max_terms:
             kept.add(index)
             used += len(terms)
@@ -67,6 +64,52 @@ def shorten(
     excluded = tuple(g[0] for i, (g, x) in enumerate(wanted) if i in kept and x)
     query = ParsedQuery(groups, excluded)
     return Shortened(query, _written(query), used)
+
+
+def _without_false_exclusions(parsed: ParsedQuery) -> list[tuple[Group, bool]]:
+    """Groups wanted, then exclusions (flagged ``True``). In a pasted text ``-63°C`` is a
+    negative number: a word; an exclusion of a word the text also wants would exclude the very
+    document the text comes from: dropped."""
+    groups = [(group, False) for group in parsed.groups]
+    groups += [((Clause(c.text),), False) for c in parsed.excluded if c.text[:1].isdigit()]
+    wanted = {term for group, _ in groups for c in group for term in terms_of(c.text)}
+    excluded = [
+        ((c,), True)
+        for c in parsed.excluded
+        if not c.text[:1].isdigit() and not wanted & set(terms_of(c.text))
+    ]
+    return groups + excluded
+
+
+def _explicit_first(wanted: list[tuple[Group, bool]], budget: int) -> tuple[set[int], int]:
+    """The clauses written on purpose that fit in ``budget`` terms, in order, and the terms
+    they use."""
+    kept: set[int] = set()
+    used = 0
+    for index, (group, excluded) in enumerate(wanted):
+        cost = sum(len(terms_of(c.text)) for c in group)
+        if (excluded or _explicit(group)) and cost and used + cost <= budget:
+            kept.add(index)
+            used += cost
+    return kept, used
+
+
+def _phrases_as_words(
+    wanted: list[tuple[Group, bool]], kept: set[int]
+) -> tuple[list[tuple[Group, bool]], set[int]]:
+    """``wanted`` with each phrase not kept (a quotation in a pasted text) turned into its
+    words, which then compete with the others; ``kept`` renumbered."""
+    spread: list[tuple[Group, bool]] = []
+    renumbered: set[int] = set()
+    for index, (group, excluded) in enumerate(wanted):
+        if index in kept:
+            renumbered.add(len(spread))
+        phrase = len(group) == 1 and group[0].phrase and not excluded
+        if phrase and index not in kept:
+            spread.extend(((Clause(word),), False) for word in group[0].text.split())
+        else:
+            spread.append((group, excluded))
+    return spread, renumbered
 
 
 def _explicit(group: Group) -> bool:
