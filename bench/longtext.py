@@ -4,11 +4,11 @@
 
 On ../shared/data/orangesum (33,958 articles): for each length (500-517, 990-1,000,
 2,990-3,000 and 9,990-10,000 characters) the opening of article bodies at least that long, cut
-at a word's end, is searched as the query (a page of 10 hits with snippets, through the engine's ``search``, as
-the API calls it); prints MRR@10 of the article, p50/p95 milliseconds, how many texts were
-shortened and how many answered partial (the time limit reached). Articles are drawn with a
-fixed seed; only 12 bodies reach 10,000 characters, so that line has 12 texts.
-The lines are named by their longest length.
+at a word's end, is searched as the query (a page of 10 hits with snippets, through the
+engine's ``search``, as the API calls it); prints MRR@10 of the article, p50/p95 milliseconds,
+how many texts were shortened and how many answered partial (the time limit reached).
+Articles are drawn with a fixed seed; only 12 bodies reach 10,000 characters, so that line has
+12 texts. The lines are named by their longest length.
 
 The index is built with the real ``reindex`` into ``--index`` when that folder holds none
 (default: a temporary folder). Exits 0 saying so when ../shared/data is absent.
