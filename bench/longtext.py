@@ -6,7 +6,8 @@ On ../shared/data/orangesum (33,958 articles): for each length (500-517, 990-1,0
 2,990-3,000 and 9,990-10,000 characters) the opening of article bodies at least that long, cut
 at a word's end, is searched as the query (a page of 10 hits with snippets, through the
 engine's ``search``, as the API calls it); prints MRR@10 of the article, p50/p95 milliseconds,
-how many texts were shortened and how many answered partial (the time limit reached).
+how many texts were shortened, answered partial (the time limit reached) or refused (400,
+counted as not found).
 Articles are drawn with a fixed seed; only 12 bodies reach 10,000 characters, so that line has
 12 texts. The lines are named by their longest length.
 
@@ -30,6 +31,7 @@ from pathlib import Path
 from search.config import defaults
 from search.engine import Engine
 from search.engines import open_engine
+from search.errors import BadRequest
 from search.models import SearchRequest
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -63,11 +65,16 @@ def texts(bodies: list[tuple[str, str]], count: int, seed: int = 7) -> dict[int,
 
 
 def measure(engine: Engine, pairs: list[tuple[str, str]]) -> dict[str, float]:
-    reciprocal, times, shortened, partial = 0.0, [], 0, 0
+    reciprocal, times, shortened, partial, refused = 0.0, [], 0, 0, 0
     for doc_id, text in pairs:
         started = time.perf_counter()
-        page = engine.search(SearchRequest(text, per_page=10))
-        times.append((time.perf_counter() - started) * 1000)
+        try:
+            page = engine.search(SearchRequest(text, per_page=10))
+        except BadRequest:
+            refused += 1
+            continue
+        finally:
+            times.append((time.perf_counter() - started) * 1000)
         ranks = [rank for rank, hit in enumerate(page.hits, 1) if hit.id == doc_id]
         reciprocal += 1 / ranks[0] if ranks else 0.0
         shortened += page.shortened is not None
@@ -84,6 +91,7 @@ def measure(engine: Engine, pairs: list[tuple[str, str]]) -> dict[str, float]:
         "p95": at(0.95),
         "shortened": shortened,
         "partial": partial,
+        "refused": refused,
     }
 
 
@@ -104,12 +112,13 @@ def main() -> int:
         engine = open_engine({**defaults(), "index_dir": index_dir})
         engine.search(SearchRequest("mise en route du serveur"))  # loads what a server loads once
         print(f"time_limit {defaults()['time_limit']} s, max_terms {defaults()['max_terms']}")
-        print("characters   texts  MRR@10   p50 ms   p95 ms  shortened  partial")
+        print("characters   texts  MRR@10   p50 ms   p95 ms  shortened  partial  refused")
         for length, pairs in texts(list(articles()), args.queries).items():
             row = measure(engine, pairs)
             print(
                 f"{length:>10,}  {row['n']:>6}  {row['mrr10']:.3f}  {row['p50']:>7.1f}  "
-                f"{row['p95']:>7.1f}  {row['shortened']:>9}  {row['partial']:>7}"
+                f"{row['p95']:>7.1f}  {row['shortened']:>9}  {row['partial']:>7}  "
+                f"{row['refused']:>7}"
             )
         engine.close()
     return 0

@@ -7,7 +7,7 @@ and the best are kept until ``max_terms`` index terms are used. Clauses written 
 (``"phrases"``, ``-exclusions``, ``titre:`` clauses, ``mot*``, ``a OU b``) are kept first, in
 the order typed, when they fit in a quarter of the cap; a phrase that does not (a quotation in
 a pasted article) gives its words to the others. ``-63°C`` is a negative number, not an
-exclusion, and an exclusion of a word the text also wants is dropped (it would exclude the
+exclusion, ``*Enquête`` a word, and an exclusion of a word the text also wants is dropped (it would exclude the
 document the text comes from). A word the corpus lacks informs nothing and
 is kept last.
 
@@ -68,9 +68,9 @@ def shorten(
 
 def _without_false_exclusions(parsed: ParsedQuery) -> list[tuple[Group, bool]]:
     """Groups wanted, then exclusions (flagged ``True``). In a pasted text ``-63°C`` is a
-    negative number: a word; an exclusion of a word the text also wants would exclude the very
-    document the text comes from: dropped."""
-    groups = [(group, False) for group in parsed.groups]
+    negative number: a word; ``*Enquête`` a word (a note mark, not a wildcard); an exclusion of
+    a word the text also wants would exclude the very document the text comes from: dropped."""
+    groups = [(tuple(_unstarred(c) for c in group), False) for group in parsed.groups]
     groups += [((Clause(c.text),), False) for c in parsed.excluded if c.text[:1].isdigit()]
     wanted = {term for group, _ in groups for c in group for term in terms_of(c.text)}
     excluded = [
@@ -79,6 +79,12 @@ def _without_false_exclusions(parsed: ParsedQuery) -> list[tuple[Group, bool]]:
         if not c.text[:1].isdigit() and not wanted & set(terms_of(c.text))
     ]
     return groups + excluded
+
+
+def _unstarred(clause: Clause) -> Clause:
+    if clause.phrase or not clause.text.startswith("*"):
+        return clause
+    return Clause(clause.text.lstrip("*"), field=clause.field, prefix=clause.prefix)
 
 
 def _explicit_first(wanted: list[tuple[Group, bool]], budget: int) -> tuple[set[int], int]:

@@ -70,12 +70,12 @@ def search(
     deadline = Deadline(options.time_limit)
     searcher, vocabulary = index.searcher, index.vocabulary
     typed = parse(request.q)
-    _refuse_leading_wildcards(typed)
     shortened = None
     if is_long(request.q, typed, options.max_query_chars, options.max_terms):
         frequency = partial(searcher.doc_frequency, SEARCH_FIELD)
         shortened = shorten(typed, options.max_terms, searcher.doc_count(), frequency)
         typed = shortened.query
+    _refuse_leading_wildcards(typed)
     _refuse_too_many_terms(typed, options.max_terms)
     parsed = index.thesaurus.expand(typed)
     prefixes = _expansion_budget(vocabulary, options.max_expansions)
