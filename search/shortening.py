@@ -7,9 +7,9 @@ and the best are kept until ``max_terms`` index terms are used. Clauses written 
 (``"phrases"``, ``-exclusions``, ``titre:`` clauses, ``mot*``, ``a OU b``) are kept first, in
 the order typed, when they fit in a quarter of the cap; a phrase that does not (a quotation in
 a pasted article) gives its words to the others. ``-63°C`` is a negative number, not an
-exclusion, ``*Enquête`` a word, and an exclusion of a word the text also wants is dropped (it would exclude the
-document the text comes from). A word the corpus lacks informs nothing and
-is kept last.
+exclusion, ``*Enquête`` a word, and an exclusion of a word the text also wants is dropped (it
+would exclude the document the text comes from). A word the corpus lacks informs nothing and is
+kept last.
 
 The kept clauses keep the order of the text and are written back as a query (``text``) that
 parses to the same clauses: short enough for an address, so a results page can link onward.
