@@ -1,4 +1,5 @@
-"""Shortening a pasted text: the most informative words within the cap, explicit clauses kept."""
+"""Shortening a pasted text: the most informative words within the cap, explicit clauses kept,
+exclusions read as prose."""
 
 from __future__ import annotations
 
@@ -29,11 +30,11 @@ def test_each_word_is_kept_once_and_the_cap_is_never_crossed() -> None:
     assert term_count(parse(kept.text)) == kept.terms == 2
 
 
-def test_phrases_exclusions_and_fields_typed_are_kept_when_they_fit() -> None:
+def test_phrases_fields_and_alternatives_typed_are_kept_when_they_fit() -> None:
     text = '"politique spatiale" -Ukraine titre:OTAN satellite OR orbite ' + "ministre " * 80
     kept = shorten(parse(text), 28, 1000, frequency)  # a quarter of 28: 7 terms for them
     assert parse(kept.text) == kept.query  # written back as a query that means the same
-    assert kept.text == '"politique spatiale" titre:OTAN satellite OU orbite ministre -Ukraine'
+    assert kept.text == '"politique spatiale" titre:OTAN satellite OU orbite ministre Ukraine'
     quotation = shorten(parse('"des satellites en orbite" ministre'), 4, 1000, frequency)
     assert quotation.text == "satellites orbite ministre"  # its words compete with the others
 
@@ -43,7 +44,8 @@ def test_a_short_query_is_not_long() -> None:
     assert is_long("a" * 501, parse("a" * 501), 500, 64)
 
 
-def test_negative_numbers_and_exclusions_of_words_wanted_are_not_exclusions() -> None:
+def test_in_a_pasted_text_a_dash_or_a_star_glued_to_a_word_is_punctuation() -> None:
     text = "*satellite à -63°C en orbite -orbite -Ukraine"
     kept = shorten(parse(text), 64, 1000, frequency)
-    assert kept.text == "satellite orbite 63°C -Ukraine"
+    assert kept.text == "satellite orbite 63°C Ukraine"
+    assert kept.query.excluded == ()
