@@ -42,10 +42,23 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("per_page", 10, "Results per page when the request does not say.", int),
     Setting("max_per_page", 100, "Largest per_page a request may ask for.", int),
     Setting("max_result_window", 10_000, "Largest page × per_page (deepest reachable hit).", int),
-    Setting("max_query_chars", 500, "Longest query accepted, in characters.", int),
+    Setting(
+        "max_query_chars",
+        500,
+        "Longest query searched word for word; a longer text is searched by its max_terms most "
+        "informative words.",
+        int,
+    ),
+    Setting("max_text_chars", 10_000, "Longest query or pasted text accepted, in characters.", int),
     Setting("max_suggest_chars", 100, "Longest text /api/suggest completes, in characters.", int),
     Setting("max_expansions", 512, "Most index words the prefixes (mot*) of a query cover.", int),
-    Setting("max_terms", 64, "Most words to search in one query (after analysis).", int),
+    Setting(
+        "max_terms",
+        64,
+        "Most words to search in one query (after analysis); a text with more is searched by "
+        "its most informative ones.",
+        int,
+    ),
     Setting(
         "time_limit",
         1.0,

@@ -52,6 +52,7 @@ class SearchOptions:
     max_per_page: int
     max_result_window: int
     max_query_chars: int
+    max_text_chars: int
     max_expansions: int
     max_terms: int
     time_limit: float
@@ -121,6 +122,8 @@ class Page:
     corrected: bool = False  # typo tolerance added close words
     partial: bool = False  # the time limit stopped the search: counts and hits are incomplete
     sort: str = "relevance"
+    # a long text was searched by its most informative words: those words, as a query
+    shortened: str | None = None
 
     @property
     def pages(self) -> int:
@@ -129,9 +132,10 @@ class Page:
 
 def check_request(request: SearchRequest, options: SearchOptions) -> None:
     """Raise ``BadRequest`` with a message a person can act on when a bound is crossed."""
-    if len(request.q) > options.max_query_chars:
+    if len(request.q) > options.max_text_chars:
         raise BadRequest(
-            f"requête trop longue ({len(request.q)} caractères ; {options.max_query_chars} au plus)"
+            f"texte trop long ({len(request.q)} caractères ; {options.max_text_chars} au plus) : "
+            "gardez-en le passage le plus significatif"
         )
     if request.page < 1:
         raise BadRequest("« page » doit être un entier supérieur ou égal à 1")

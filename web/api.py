@@ -6,20 +6,32 @@ from dataclasses import asdict
 from typing import Any
 
 from flask import Blueprint, request
+from werkzeug.datastructures import MultiDict
 
 from search import __version__
 from search.errors import BadRequest
 from search.models import Page
 from web.context import engine, settings
 from web.openapi import openapi_document
-from web.params import search_request
+from web.params import posted_parameters, search_request
 
 blueprint = Blueprint("api", __name__, url_prefix="/api")
 
 
 @blueprint.get("/search")
 def api_search() -> dict[str, Any]:
-    search_req = search_request(request.args, settings()["per_page"])
+    return _search(request.args)
+
+
+@blueprint.post("/search")
+def api_search_posted() -> dict[str, Any]:
+    """The same search with its parameters in the body (a text too long for an address):
+    form-encoded, or a JSON object (a list for a repeated parameter)."""
+    return _search(posted_parameters())
+
+
+def _search(args: MultiDict[str, str]) -> dict[str, Any]:
+    search_req = search_request(args, settings()["per_page"])
     if not search_req.q:
         raise BadRequest("paramètre « q » manquant : indiquez les mots à chercher")
     page = engine().search(search_req)
@@ -73,4 +85,5 @@ def page_json(page: Page) -> dict[str, Any]:
         "suggestion": page.suggestion,
         "corrected": page.corrected,
         "partial": page.partial,
+        "shortened": page.shortened,
     }

@@ -3,7 +3,8 @@
 - Content-Security-Policy: only this server's own scripts, styles and images; no inline
   script; no framing (with ``X-Frame-Options`` for older browsers);
 - ``X-Content-Type-Options: nosniff`` and a ``Referrer-Policy`` that keeps queries private;
-- ``Access-Control-Allow-Origin: *`` on ``/api/``: any page may read the API with GET.
+- ``Access-Control-Allow-Origin: *`` on ``/api/``: any page may read the API with GET, and
+  search with POST (form-encoded: no preflight).
 """
 
 from __future__ import annotations
@@ -30,5 +31,5 @@ def _add_headers(response: Response) -> Response:
         response.headers.setdefault(name, value)
     if request.path.startswith("/api/"):
         response.headers["Access-Control-Allow-Origin"] = "*"
-        response.headers["Access-Control-Allow-Methods"] = "GET"
+        response.headers["Access-Control-Allow-Methods"] = "GET, POST"
     return response

@@ -26,8 +26,11 @@ HELP = {
     "q": (
         'The query, same syntax as the search box: words, `"exact phrase"`, `-excluded`, '
         "`word OR word`, `prefix*`, `titre:word`. Required and not blank; "
-        f"{LIMITS.max_query_chars} characters at most once trimmed. A query with nothing left "
-        "to search (`le`) gets 400."
+        f"{LIMITS.max_text_chars} characters at most once trimmed (a longer text must be sent "
+        "with POST, since an address that long may be refused). A text over "
+        f"{LIMITS.max_query_chars} characters or {LIMITS.max_terms} words to search is searched "
+        "by its most informative words (see `shortened`). A query with nothing left to search "
+        "(`le`) gets 400."
     ),
     "page": (
         f"Page number, from 1; `page × per_page` may not exceed {LIMITS.max_result_window}. {EMPTY}"
@@ -51,7 +54,8 @@ DESCRIPTION = (
     'every status, are `{"error": "message en français", "status": 400}`: 400 for a bad '
     "parameter or a query with nothing to search, 404 for an unknown document or route, "
     "405 for a wrong method, 429 over the rate limit a deployer may set, 503 when no index has "
-    "been built. Every response under `/api/` allows any origin (CORS, GET only)."
+    "been built. Every response under `/api/` allows any origin (CORS, GET, and POST for "
+    "`/api/search`)."
 )
 
 
@@ -76,7 +80,7 @@ def openapi_document() -> dict[str, Any]:
 
 def _paths() -> dict[str, Any]:
     return {
-        "/api/search": {"get": _search_operation()},
+        "/api/search": {"get": _search_operation(), "post": _posted_search_operation()},
         "/api/documents/{id}": {"get": _document_operation()},
         "/api/documents/{id}/similar": {"get": _similar_operation()},
         "/api/suggest": {"get": _suggest_operation()},
@@ -106,6 +110,35 @@ def _search_operation() -> dict[str, Any]:
             "429": _shared("TooManyRequests"),
         },
     }
+
+
+def _posted_search_operation() -> dict[str, Any]:
+    form = {"style": "form", "explode": True}
+    return {
+        **_search_operation(),
+        "operationId": "searchPosted",
+        "summary": "Search the communiqués with a text too long for an address",
+        "parameters": [],
+        "requestBody": {
+            "required": True,
+            "description": "The parameters of the GET operation, form-encoded (`type` and "
+            "`source` repeated) or as a JSON object (lists for `type` and `source`).",
+            "content": {
+                "application/x-www-form-urlencoded": {
+                    "schema": _search_body(),
+                    "encoding": {"type": form, "source": form},
+                },
+                JSON: {"schema": _search_body()},
+            },
+        },
+    }
+
+
+def _search_body() -> dict[str, Any]:
+    properties = {
+        p["name"]: {**p["schema"], "description": p["description"]} for p in _search_parameters()
+    }
+    return {"type": "object", "required": ["q"], "properties": properties}
 
 
 def _document_operation() -> dict[str, Any]:
@@ -188,7 +221,7 @@ def _openapi_operation() -> dict[str, Any]:
 
 
 def _search_parameters() -> list[dict[str, Any]]:
-    q = {"type": "string", "minLength": 1, "maxLength": LIMITS.max_query_chars}
+    q = {"type": "string", "minLength": 1, "maxLength": LIMITS.max_text_chars}
     sort = {"type": "string", "enum": list(SORTS), "default": "relevance"}
     return [
         _query("q", q, HELP["q"], "politique spatiale", required=True),
@@ -308,7 +341,7 @@ def _shared_responses() -> dict[str, Any]:
 def _headers() -> dict[str, Any]:
     return {
         "AllowOrigin": _header("Any page may read the API.", "*"),
-        "AllowMethods": _header("Only GET is offered.", "GET"),
+        "AllowMethods": _header("GET, and POST for a search.", "GET, POST"),
     }
 
 
@@ -396,6 +429,13 @@ def _page() -> dict[str, Any]:
                 "description": "The search reached its time limit: `total`, `facets` and "
                 "`results` cover only what was found in time.",
             },
+            "shortened": _text(
+                f"A long text (over {LIMITS.max_query_chars} characters or "
+                f"{LIMITS.max_terms} words to search) was searched by its most informative "
+                "words, those frequent in it and rare in the corpus: they are given here as a "
+                "query, short enough for an address; null otherwise.",
+                nullable=True,
+            ),
         },
         "One page of search results.",
     )

@@ -1,12 +1,15 @@
 """Query-string parameters to a ``SearchRequest``: the same names for the page and the API.
 
 ``q``, ``page``, ``per_page``, ``from``, ``to``, ``type`` and ``source`` (each may be repeated),
-``sort``. Turns text into numbers and says in French what is wrong (``BadRequest``); the bounds
+``sort``. A POST carries them in its body (``posted_parameters``): form-encoded, or a JSON
+object whose lists are repeated parameters. Turns text into numbers and says in French what is
+wrong (``BadRequest``); the bounds
 themselves are checked by the library, so the command line obeys the same rules.
 """
 
 from __future__ import annotations
 
+from flask import request
 from werkzeug.datastructures import MultiDict
 
 from search.errors import BadRequest
@@ -30,6 +33,22 @@ def search_request(args: MultiDict[str, str], default_per_page: int) -> SearchRe
         ),
         sort=args.get("sort", "").strip() or "relevance",
     )
+
+
+def posted_parameters() -> MultiDict[str, str]:
+    """The parameters of a POST body, as a query string's (``type`` repeated for a list)."""
+    if not request.is_json:
+        return request.form
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise BadRequest('le corps JSON doit être un objet : {"q": "…"}')
+    args: MultiDict[str, str] = MultiDict()
+    for name, value in body.items():
+        for item in value if isinstance(value, list) else [value]:
+            if not isinstance(item, str | int) or isinstance(item, bool):
+                raise BadRequest(f"« {name} » doit être un texte, un nombre ou une liste")
+            args.add(name, str(item))
+    return args
 
 
 def _integer(args: MultiDict[str, str], name: str, default: int) -> int:

@@ -13,7 +13,7 @@ from dataclasses import replace
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import Blueprint, Flask, Response, redirect, render_template, request, url_for
+from flask import Blueprint, Flask, Response, g, redirect, render_template, request, url_for
 from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response as WerkzeugResponse
 
@@ -21,7 +21,7 @@ from search.errors import BadRequest, UnknownValue
 from search.models import MARKED_CHARS, SHOWN_CHARS, Page, SearchRequest
 from search.periods import BadPeriod, period_bound
 from web.context import engine, settings
-from web.params import PARAMETERS, search_request
+from web.params import PARAMETERS, posted_parameters, search_request
 
 blueprint = Blueprint("views", __name__)
 
@@ -58,10 +58,37 @@ def index() -> str | WerkzeugResponse:
     elapsed_ms = (time.perf_counter() - started) * 1000
     if page.total and page.page > page.pages:  # ``page=99`` of 2: the last page
         return redirect(_url(page=page.pages))
+    return _results(page, search_req.q, elapsed_ms, dropped, period_error)
+
+
+@blueprint.post("/")
+def pasted() -> str | WerkzeugResponse:
+    """A text pasted in the form, too long for an address: its results page, whose links carry
+    the words searched instead of the text (they fit an address)."""
+    form = posted_parameters()
+    search_req = search_request(form, settings()["per_page"])
+    if not search_req.q:
+        return redirect(url_for("views.index"))
+    started = time.perf_counter()
+    page, dropped = _search_known(search_req)
+    elapsed_ms = (time.perf_counter() - started) * 1000
+    links = MultiDict(form)
+    links["q"] = page.shortened or search_req.q
+    g.link_args = links
+    return _results(page, links["q"], elapsed_ms, dropped, None)
+
+
+def _args() -> MultiDict[str, str]:
+    """The parameters this page's links carry: the query string, or for a POSTed text the form
+    with the words searched."""
+    return g.get("link_args") or request.args
+
+
+def _results(page: Page, q: str, elapsed_ms: float, dropped: list[str], period_error: Any) -> str:
     return render_template(
         "results.html",
         page=page,
-        q=search_req.q,
+        q=q,
         elapsed_ms=elapsed_ms,
         links=_links(page),
         facets=_facet_links(page),
@@ -71,14 +98,14 @@ def index() -> str | WerkzeugResponse:
         sorts=[
             (key, label, _url(sort=key))
             for key, label in SORT_LABELS.items()
-            if search_req.q or key != "relevance"  # browsing without words is by date
+            if q or key != "relevance"  # browsing without words is by date
         ],
         suggestion_url=_url(q=page.suggestion) if page.suggestion else None,
         timeline=_timeline(page),
         feed_url=url_for("views.feed") + "?" + _encode(_without_paging()),
         document_query=_encode(MultiDict(_kept_search_args())),
         hidden=_hidden_fields(),
-        args=request.args,
+        args=_args(),
     )
 
 
@@ -95,6 +122,7 @@ def _home() -> str:
         latest=overview.hits,
         timeline=_timeline(overview),
         facets=facets,
+        max_text_chars=settings()["max_text_chars"],
     )
 
 
@@ -164,12 +192,12 @@ def absolute(path: str) -> str:
 
 def _kept_search_args() -> dict[str, Any]:
     """The search parameters of this request, to link back to the results."""
-    return {name: request.args.getlist(name) for name in PARAMETERS if name in request.args}
+    return {name: _args().getlist(name) for name in PARAMETERS if name in _args()}
 
 
 def _url(**changes: Any) -> str:
     """This page's URL with ``changes`` (``None`` removes a parameter; paging restarts)."""
-    args = MultiDict(request.args)
+    args = MultiDict(_args())
     args.pop("page", None)
     for name, value in changes.items():
         args.pop(name, None)
@@ -196,7 +224,7 @@ def _links(page: Page) -> dict[str, object]:
 
 
 def _without_paging() -> MultiDict[str, str]:
-    args = MultiDict(request.args)
+    args = MultiDict(_args())
     for name in ("page", "per_page", "sort"):
         args.pop(name, None)
     return args
@@ -222,7 +250,7 @@ def _timeline(page: Page) -> dict[str, Any]:
 def _facet_links(page: Page) -> list[dict[str, Any]]:
     """Each facet with its values, counts and the URL that ticks or unticks the value (types
     and sources: several values of one kind may be ticked, any of them matches)."""
-    chosen = {name: request.args.getlist(name) for name in ("type", "source")}
+    chosen = {name: _args().getlist(name) for name in ("type", "source")}
     facets = []
     for name, values in page.facets.items():
         if not values:
@@ -231,7 +259,7 @@ def _facet_links(page: Page) -> list[dict[str, Any]]:
         for value in values:
             url: str | None
             if name == "year":
-                selected = request.args.get("from") == value.value == request.args.get("to")
+                selected = _args().get("from") == value.value == _args().get("to")
                 url = None if selected else _url(**{"from": value.value, "to": value.value})
             else:  # ticking a value adds it to those chosen; ticking it again takes it away
                 selected = value.value in chosen[name]
@@ -247,10 +275,10 @@ def _facet_links(page: Page) -> list[dict[str, Any]]:
 def _active_filters(period_in_force: bool = True) -> list[tuple[str, str]]:
     """(label, URL that removes it) for each filter in force."""
     active = []
-    if period_in_force and (request.args.get("from") or request.args.get("to")):
+    if period_in_force and (_args().get("from") or _args().get("to")):
         active.append((f"Période : {_period_label()}", _url(**{"from": None, "to": None})))
     for name, label in (("type", "Type"), ("source", "Source")):
-        values = request.args.getlist(name)
+        values = _args().getlist(name)
         for value in values:
             rest = [v for v in values if v != value]
             active.append((f"{label} : {value}", _url(**{name: rest or None})))
@@ -259,7 +287,7 @@ def _active_filters(period_in_force: bool = True) -> list[tuple[str, str]]:
 
 def _period_label() -> str:
     """``2022``, ``2022 – 2024``, ``2022 – …``: the period as typed (a reversed one in order)."""
-    start, end = request.args.get("from", "").strip(), request.args.get("to", "").strip()
+    start, end = _args().get("from", "").strip(), _args().get("to", "").strip()
     if start == end:
         return start
     if start and end and period_bound(start, "from", False) > period_bound(end, "to", True):
@@ -270,7 +298,7 @@ def _period_label() -> str:
 def _hidden_fields() -> list[tuple[str, str]]:
     """Filters and sort, carried by the search box when the words change."""
     keep = ("from", "to", "type", "source", "sort", "per_page")
-    return [(name, value) for name, value in request.args.items(multi=True) if name in keep]
+    return [(name, value) for name, value in _args().items(multi=True) if name in keep]
 
 
 def french_date(value: str | None) -> str:

@@ -379,6 +379,27 @@ def test_the_site_works_without_javascript(open_watch: Callable[..., Watch]) -> 
     expect(page.get_by_role("heading", level=1)).to_be_visible()
 
 
+def test_a_pasted_text_finds_its_communique_without_javascript(
+    open_watch: Callable[..., Watch],
+) -> None:
+    source = ROOT / "corpus" / "communiques" / "2019-02-14-armees-cyberdefense-doctrine.md"
+    text = source.read_text("utf-8").split("---\n", 2)[2]  # the body, after the front matter
+    page = open_watch(java_script_enabled=False, **DESKTOP).new_page()
+    page.goto("/")
+    page.get_by_text("Coller un texte").click()
+    page.get_by_label("Texte (").fill(text)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Chercher ce texte").click()
+    expect(page.locator("p.shortened")).to_contain_text("Texte long")
+    assert hit_titles(page)[0].startswith("Le ministère des Armées présente sa doctrine")
+    searched = search_box(page).input_value()
+    assert 0 < len(searched) < len(text)  # the box holds the words searched, not the text
+    with page.expect_navigation():
+        page.get_by_role("link", name="plus récents").click()
+    assert query_of(page)["q"] == [searched] and query_of(page)["sort"] == ["date"]
+    assert result_count(page) > 0
+
+
 def test_a_timeline_bar_filters_to_its_period(page: Page) -> None:
     page.goto("/?q=sécurité")
     total = result_count(page)

@@ -120,10 +120,10 @@ def test_every_api_route_is_described(app: Flask, document: dict[str, Any]) -> N
     }
     assert routes == set(document["paths"])
     for path, item in document["paths"].items():
-        assert set(item) == {"get"}, path
+        assert set(item) == ({"get", "post"} if path == "/api/search" else {"get"}), path
     # the property-based test below runs once per operation of ``schema``: so on every route
     exercised = {result.ok().label for result in schema.get_all_operations()}
-    assert exercised == {f"GET {path}" for path in routes}
+    assert exercised == {f"GET {path}" for path in routes} | {"POST /api/search"}
 
 
 @schema.parametrize()
@@ -165,7 +165,7 @@ def test_without_an_index_every_operation_answers_503_as_described(tmp_path: Pat
     ("method", "path", "status"),
     [
         ("GET", "/api/nulle-part", 404),
-        ("POST", "/api/search?q=otan", 405),
+        ("PUT", "/api/search?q=otan", 405),
         ("DELETE", f"/api/documents/{DOC_ID_EXAMPLE}", 405),
     ],
 )

@@ -70,6 +70,7 @@ def test_api_search_shape(client: FlaskClient) -> None:
         "suggestion",
         "corrected",
         "partial",
+        "shortened",
     ]
     assert (body["query"], body["total"], body["page"], body["per_page"]) == ("Geoana", 1, 1, 5)
     (hit,) = body["results"]
@@ -103,7 +104,7 @@ def test_api_errors_are_json_with_a_message(client: FlaskClient) -> None:
         assert response.status_code == status, url
         body = response.get_json()
         assert body["status"] == status and words in body["error"], url
-    response = client.post("/api/search?q=otan")
+    response = client.put("/api/search?q=otan")
     assert response.status_code == 405 and "méthode" in response.get_json()["error"]
 
 

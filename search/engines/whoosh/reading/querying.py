@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
+from functools import partial
 from typing import Any
 
 from whoosh.searching import Searcher
@@ -54,6 +55,7 @@ from search.models import (
     check_request,
     from_stored,
 )
+from search.shortening import is_long, shorten
 from search.syntax import Clause, ParsedQuery, parse
 from search.vocabulary import Vocabulary
 
@@ -69,6 +71,11 @@ def search(
     check_request(request, options)
     searcher, vocabulary = index.searcher, index.vocabulary
     typed = parse(request.q)
+    shortened = None
+    if is_long(request.q, typed, options.max_query_chars, options.max_terms):
+        frequency = partial(searcher.doc_frequency, SEARCH_FIELD)
+        shortened = shorten(typed, options.max_terms, searcher.doc_count(), frequency)
+        typed = shortened.query
     _refuse_leading_wildcards(typed)
     _refuse_too_many_terms(typed, options.max_terms)
     parsed = index.thesaurus.expand(typed)
@@ -105,11 +112,16 @@ def search(
         facets=_facets(index, compiled, request.filters, found, deadline),
         timeline=timeline(index.columns["month"], found.docs),
         suggestion=did_you_mean(
-            vocabulary, request.q, typed, found.total < options.typo_below or corrected, stems
+            vocabulary,
+            shortened.text if shortened else request.q,
+            typed,
+            found.total < options.typo_below or corrected,
+            stems,
         ),
         corrected=corrected,
         partial=deadline.reached,
         sort=request.sort,
+        shortened=shortened.text if shortened else None,
     )
 
 

@@ -87,8 +87,8 @@ def test_bounds_on_pages_and_query_length(store: IndexStore) -> None:
         search(store.current(), SearchRequest("otan", per_page=101), limits)
     with pytest.raises(BadRequest, match="page trop lointaine"):
         search(store.current(), SearchRequest("otan", page=1001, per_page=10), limits)
-    with pytest.raises(BadRequest, match="trop longue"):
-        search(store.current(), SearchRequest("otan " * 200), limits)
+    with pytest.raises(BadRequest, match="texte trop long"):
+        search(store.current(), SearchRequest("otan " * 2001), limits)
     page = search(store.current(), SearchRequest("otan", page=50))
     assert page.hits == [] and page.total == 2
 
