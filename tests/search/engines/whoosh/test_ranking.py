@@ -4,6 +4,7 @@ effect on a real index."""
 
 from __future__ import annotations
 
+import math
 from dataclasses import replace
 from pathlib import Path
 
@@ -107,3 +108,22 @@ def test_without_a_title_the_first_words_rank_as_one(tmp_path: Path) -> None:
         folder.mkdir()
         assert ranked(folder, order, "climat") == ["lead", "deep"]
         assert ranked(folder, order, "titre:climat") == []
+
+
+def test_a_document_without_a_heading_is_scored_like_the_others(tmp_path: Path) -> None:
+    """A title of punctuation or stop words only gives no heading words: the document's length
+    in that field is not recorded (NaN), which once made its score NaN and sent it last."""
+    docs = [
+        {"id": "sans-entete", "title": "« … »", "body": f"Le congé parental salarié. {FILLER}"},
+        {"id": "titre", "title": "Droits des salariés", "body": f"Congé parental, suite. {FILLER}"},
+        *({"id": f"autre{n}", "title": "Autre", "body": FILLER} for n in range(3)),
+    ]
+    path = write_jsonl(tmp_path / "c.jsonl", docs)
+    reindex([path], tmp_path / "ix")
+    store = IndexStore(tmp_path / "ix")
+    page = search(
+        store.current(), SearchRequest("congé parental salarié"), SearchOptions.defaults()
+    )
+    store.close()
+    assert [hit.id for hit in page.hits][:2] == ["sans-entete", "titre"]
+    assert all(hit.score is not None and math.isfinite(hit.score) for hit in page.hits)

@@ -44,7 +44,8 @@ def word_scores(
         return docs, scores
     in_heading = _heading_frequencies(postings, text, docs)
     in_body = np.maximum(weights - fields.title_weight * in_heading, 0.0)
-    heading_lengths = postings.lengths(HEADING_FIELD)[docs]
+    # a document without a heading has no length recorded in that field (NaN): 0
+    heading_lengths = np.nan_to_num(postings.lengths(HEADING_FIELD)[docs], nan=0.0)
     body_lengths = np.maximum(postings.lengths(SEARCH_FIELD)[docs] - heading_lengths, 1.0)
     total_heading = searcher.field_length(HEADING_FIELD)
     count = searcher.doc_count() or 1
