@@ -27,7 +27,11 @@ class Setting:
 
 
 SETTINGS: tuple[Setting, ...] = (
-    Setting("engine", "whoosh", "Search engine: whoosh (an index folder on this machine)."),
+    Setting(
+        "engine",
+        "whoosh",
+        "Search engine: whoosh (an index folder on this machine) or opensearch (a cluster).",
+    ),
     Setting("index_dir", "index", "Folder of the served index (generations and CURRENT pointer)."),
     Setting("corpus", "corpus", "Corpus read by reindex when no path is given."),
     Setting("synonyms", "synonyms.txt", "Synonyms file copied into the index by reindex."),
@@ -76,6 +80,30 @@ SETTINGS: tuple[Setting, ...] = (
         "rate_limit_storage",
         "memory://",
         "Where rate-limit counters live: memory:// (per worker) or redis://host:6379.",
+    ),
+    Setting(
+        "opensearch_url",
+        "http://127.0.0.1:9200",
+        "OpenSearch: the cluster's URL(s), comma-separated.",
+    ),
+    Setting(
+        "opensearch_index",
+        "communiques",
+        "OpenSearch: the alias searched (one index per generation).",
+    ),
+    Setting("opensearch_user", "", "OpenSearch: basic-auth user (empty: none)."),
+    Setting("opensearch_password", "", "OpenSearch: basic-auth password."),
+    Setting("opensearch_api_key", "", "OpenSearch: API key, sent as 'ApiKey …' (empty: none)."),
+    Setting("opensearch_ca_file", "", "OpenSearch: CA certificate file checking an https:// URL."),
+    Setting(
+        "opensearch_timeout", 5.0, "OpenSearch: seconds a request may take before it fails.", float
+    ),
+    Setting("opensearch_shards", 2, "OpenSearch: primary shards of each new index.", int),
+    Setting("opensearch_replicas", 1, "OpenSearch: replicas of each shard.", int),
+    Setting(
+        "opensearch_stemmer",
+        "french",
+        "OpenSearch: French stemmer, french (Snowball, as whoosh) or light_french.",
     ),
     Setting("host", "127.0.0.1", "Address serve listens on."),
     Setting("port", 8000, "Port serve listens on.", int),

@@ -81,6 +81,7 @@ class Health:
     # built with another index format: queries are analysed by this version's rules, so some
     # words may not match until ``reindex`` rebuilds it
     reindex_needed: bool
+    state: str = "ok"  # the engine's own word on its state (a cluster: green or yellow)
 
 
 @dataclass(frozen=True)
