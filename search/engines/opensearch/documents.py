@@ -19,7 +19,7 @@ from opensearchpy import exceptions as os_errors
 
 from search.analysis import fold, split_words
 from search.engines.opensearch.compiling import Compiled, compile_query
-from search.engines.opensearch.searching import POST, PRE, marked
+from search.engines.opensearch.searching import DFS, POST, PRE, marked
 from search.errors import BadRequest, NotFound
 from search.lexicon import MIN_PREFIX
 from search.models import (
@@ -32,6 +32,7 @@ from search.models import (
 )
 from search.synonyms import Thesaurus
 from search.syntax import parse
+from search.vocabulary import usual_form
 
 KEY_TERMS = 12
 COMMON_SHARE = 5
@@ -114,7 +115,7 @@ def similar_documents(client: OpenSearch, alias: str, doc_id: str, limit: int) -
         }
     }
     body = {"query": query, "size": limit, "_source": ["id", "title", "date", "type", "source"]}
-    hits = client.search(index=alias, body=body)["hits"]["hits"]
+    hits = client.search(index=alias, body=body, search_type=DFS)["hits"]["hits"]
     return [
         from_stored(Similar, hit["_source"], score=round(float(hit["_score"]), 4)) for hit in hits
     ]
@@ -179,4 +180,4 @@ def _completions(client: OpenSearch, alias: str, prefix: str, limit: int) -> lis
                     if key.startswith(prefix):
                         counts[key] += 1
                         forms.setdefault(key, Counter())[word] += 1
-    return [forms[key].most_common(1)[0][0] for key, _ in counts.most_common(limit)]
+    return [usual_form(forms[key]) for key, _ in counts.most_common(limit)]

@@ -10,6 +10,7 @@ filters, the facets and the timeline (aggregations), the sort, the page window a
 - snippets and the marked title come from OpenSearch's highlighter, marked with private
   characters and then escaped by ``search.highlight.escape``: the text is escaped exactly as
   the whoosh engine escapes it, and only our ``<mark>`` tags are HTML;
+- scores use the corpus-wide term statistics (``dfs_query_then_fetch``), not each shard's;
 - a search some shard could not answer (a node lost while it ran) is run again once.
 """
 
@@ -41,6 +42,7 @@ from search.syntax import parse
 PRE, POST = "\ue000", "\ue001"  # private-use characters: marks before escaping
 MAX_VALUES = 20
 KNOWN_VALUES = 1000
+DFS = "dfs_query_then_fetch"
 SOURCE = ["id", "title", "date", "url", "type", "source"]
 
 
@@ -99,9 +101,10 @@ def _page(
 def run(client: OpenSearch, alias: str, body: dict[str, Any], options: SearchOptions) -> Any:
     """The search, run again once when a shard failed (a node lost while it ran)."""
     body = {**body, "timeout": f"{int(options.time_limit * 1000)}ms", "track_total_hits": True}
-    answer = client.search(index=alias, body=body)
+    # corpus-wide term statistics (one more round trip): scores do not depend on the shard
+    answer = client.search(index=alias, body=body, search_type=DFS)
     if answer["_shards"].get("failed", 0) > 0:
-        answer = client.search(index=alias, body=body)
+        answer = client.search(index=alias, body=body, search_type=DFS)
     return answer
 
 
