@@ -36,7 +36,7 @@ from search.models import (
 from search.synonyms import Thesaurus
 
 NO_INDEX = "aucun index n’est servi par OpenSearch (alias « {alias} ») : lancez « reindex »"
-RED = "le cluster OpenSearch est rouge : des partitions de l’index n’ont plus aucune copie"
+RED = "l’index servi par OpenSearch est rouge : des partitions n’ont plus aucune copie"
 
 
 class OpenSearchEngine:
@@ -88,12 +88,12 @@ class OpenSearchEngine:
 
     def health(self) -> Health:
         with self._served():
-            state = self.client.cluster.health(timeout="2s", request_timeout=3)["status"]
-            if state == "red":
-                raise IndexUnavailable(RED)
             served = indexing.served_index(self.client, self.alias)
             if served is None:
                 raise IndexUnavailable(NO_INDEX.format(alias=self.alias))
+            state = self.client.cluster.health(index=served, timeout="2s", request_timeout=3)
+            if state["status"] == "red":
+                raise IndexUnavailable(RED)
             mapping = self.client.indices.get_mapping(index=served)[served]["mappings"]
             meta = mapping.get("_meta", {})
             return Health(
@@ -103,7 +103,7 @@ class OpenSearchEngine:
                 built_at=meta.get("built_at"),
                 index_format=meta.get("mapping"),
                 reindex_needed=meta.get("mapping") != MAPPING_VERSION,
-                state=state,
+                state=state["status"],
             )
 
     def reindex(

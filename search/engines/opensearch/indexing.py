@@ -3,9 +3,10 @@
 Promises:
 - the alias (``opensearch_index``) always names a complete index: a generation is written into
   an index of its own and the alias moves to it in one atomic ``_aliases`` request once every
-  document is in and every primary shard is active; a failure of any kind (``kill -9``, a lost
-  node, a cluster that refuses writes) leaves the alias where it was, and the next run deletes
-  the leftovers (indexes of ours that no alias names, other than the newest previous ones);
+  document is in and every copy is active (green: losing one node then loses no shard); a
+  failure of any kind (``kill -9``, a lost node, a cluster that refuses writes) leaves the
+  alias where it was, and the next run deletes the leftovers (indexes of ours that no alias
+  names, other than the newest previous ones);
 - only one reindex runs at a time (a lock document; one left by a process of this host that
   died is taken over);
 - incremental by default, by content hash (``search.indexing.ChangeSet``): the served index's
@@ -40,7 +41,7 @@ from search.indexing import Changes, ChangeSet, NoEvents, ReindexEvents, Reindex
 
 CHUNK_DOCS = 500
 CHUNK_BYTES = 4 * 1024 * 1024
-RETRIES = 8  # sends of one item refused for back-pressure or an unavailable shard
+RETRIES = 6  # sends of one item refused for back-pressure or an unavailable shard
 FIRST_PAUSE, LONGEST_PAUSE = 0.5, 20.0
 RETRIED_STATUSES = (429, 503)
 WRITE_TIMEOUT = 120.0  # seconds for one bulk, copy or wait request
@@ -62,7 +63,7 @@ def reindex(
     if not files:
         raise CorpusError("aucun fichier de corpus trouvé (.jsonl, .jsonl.gz, .md, .txt, .html)")
     alias = settings["opensearch_index"]
-    with unavailable_as_error(), WriterLock(client, alias):
+    with refused_as_error(), unavailable_as_error(), WriterLock(client, alias):
         served = served_index(client, alias)
         prune(client, alias, served)
         base = None if full else _reusable(client, served, settings)
@@ -70,6 +71,25 @@ def reindex(
         prune(client, alias, report.generation)
     report.seconds = time.perf_counter() - started
     return report
+
+
+@contextlib.contextmanager
+def refused_as_error() -> Iterator[None]:
+    """A request the cluster refused outright, as ``IndexWriteError`` (the alias unmoved)."""
+    try:
+        yield
+    except os_errors.TransportError as error:
+        if isinstance(error, os_errors.ConnectionError) or error.status_code in (
+            429,
+            502,
+            503,
+            504,
+        ):
+            raise
+        raise IndexWriteError(
+            f"OpenSearch a refusé une écriture ({error.status_code} : {error.error}) : "
+            "l’index servi est conservé"
+        ) from error
 
 
 def publish(client: OpenSearch, alias: str, name: str) -> ReindexReport:
@@ -210,6 +230,7 @@ def _send(client: OpenSearch, name: str, actions: Iterable[dict[str, Any]]) -> i
             chunk = pending
             if not pending:
                 break
+            _check_not_red(client, name)
             time.sleep(pause)
             pause = min(2 * pause, LONGEST_PAUSE)
         if pending:
@@ -218,6 +239,16 @@ def _send(client: OpenSearch, name: str, actions: Iterable[dict[str, Any]]) -> i
                 "(surcharge ou nœud perdu) : l’index servi est conservé"
             )
     return done
+
+
+def _check_not_red(client: OpenSearch, name: str) -> None:
+    """Fail at once when the new index lost every copy of a shard (nothing to wait for)."""
+    health = client.cluster.health(index=name, timeout="5s", request_timeout=WRITE_TIMEOUT)
+    if health.get("status") == "red" and not health.get("initializing_shards"):
+        raise IndexWriteError(
+            "le nouvel index a perdu toutes les copies d’une partition (nœud perdu) : "
+            "l’index servi est conservé ; relancez reindex quand le cluster est vert"
+        )
 
 
 def _chunks(actions: Iterable[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
@@ -241,7 +272,7 @@ def _bulk(client: OpenSearch, name: str, chunk: list[dict[str, Any]]) -> list[di
         if "_source" in action:
             lines.append(action["_source"])
     try:
-        answer = client.bulk(body=lines, timeout="60s", request_timeout=WRITE_TIMEOUT)
+        answer = client.bulk(body=lines, timeout="30s", request_timeout=WRITE_TIMEOUT)
     except os_errors.TransportError as error:
         if error.status_code in RETRIED_STATUSES or isinstance(error, os_errors.ConnectionError):
             return chunk
@@ -280,15 +311,19 @@ def _unchanged(client: OpenSearch, base: str, keep: set[str]) -> Iterator[dict[s
 
 
 def _finish(client: OpenSearch, name: str, settings: dict[str, Any]) -> None:
-    """Searchable, its copies active, then marked complete."""
+    """Searchable, every copy active (green; yellow when the cluster has too few nodes for the
+    replicas asked), then marked complete."""
     client.indices.put_settings(index=name, body={"index": {"refresh_interval": "1s"}})
     client.indices.refresh(index=name, request_timeout=WRITE_TIMEOUT)
+    nodes = int(client.cluster.health(request_timeout=WRITE_TIMEOUT)["number_of_data_nodes"])
+    wanted = "green" if nodes > settings["opensearch_replicas"] else "yellow"
     health = client.cluster.health(
-        index=name, wait_for_status="yellow", timeout="90s", request_timeout=WRITE_TIMEOUT
+        index=name, wait_for_status=wanted, timeout="90s", request_timeout=WRITE_TIMEOUT
     )
     if health.get("timed_out") or health.get("status") == "red":
         raise IndexWriteError(
-            "le nouvel index n’a pas toutes ses partitions actives : l’index servi est conservé"
+            f"le nouvel index n’a pas toutes ses copies actives ({health.get('status')}) : "
+            "l’index servi est conservé"
         )
     client.indices.put_mapping(index=name, body={"_meta": _meta(client, name, complete=True)})
 

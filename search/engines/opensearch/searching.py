@@ -16,6 +16,7 @@ filters, the facets and the timeline (aggregations), the sort, the page window a
 
 from __future__ import annotations
 
+import time
 from dataclasses import replace
 from typing import Any
 
@@ -43,6 +44,7 @@ PRE, POST = "\ue000", "\ue001"  # private-use characters: marks before escaping
 MAX_VALUES = 20
 KNOWN_VALUES = 1000
 DFS = "dfs_query_then_fetch"
+RETRY_PAUSE = 0.25  # seconds before a search some shard could not answer is run again
 SOURCE = ["id", "title", "date", "url", "type", "source"]
 
 
@@ -104,6 +106,7 @@ def run(client: OpenSearch, alias: str, body: dict[str, Any], options: SearchOpt
     # corpus-wide term statistics (one more round trip): scores do not depend on the shard
     answer = client.search(index=alias, body=body, search_type=DFS)
     if answer["_shards"].get("failed", 0) > 0:
+        time.sleep(RETRY_PAUSE)  # the cluster sees the node gone and promotes a replica
         answer = client.search(index=alias, body=body, search_type=DFS)
     return answer
 
