@@ -19,7 +19,8 @@ from opensearchpy import exceptions as os_errors
 
 from search.analysis import fold, split_words
 from search.engines.opensearch.compiling import Compiled, compile_query
-from search.engines.opensearch.searching import DFS, POST, PRE, marked
+from search.engines.opensearch.marks import POST, PRE, marked, marked_words
+from search.engines.opensearch.searching import DFS
 from search.errors import BadRequest, NotFound
 from search.lexicon import MIN_PREFIX
 from search.models import (
@@ -41,7 +42,6 @@ MAX_WORDS = 8
 SCANNED = 20
 MAX_MARKED_QUERY = 500
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
-_MARKED_WORD = re.compile(f"{PRE}(.*?){POST}")
 
 
 def get_document(client: OpenSearch, alias: str, doc_id: str) -> DocumentView:
@@ -175,7 +175,7 @@ def _completions(client: OpenSearch, alias: str, prefix: str, limit: int) -> lis
     for hit in client.search(index=alias, body=body)["hits"]["hits"]:
         for fragments in hit.get("highlight", {}).values():
             for fragment in fragments:
-                for word in _MARKED_WORD.findall(fragment):
+                for word in marked_words(fragment):
                     key = fold(word)
                     if key.startswith(prefix):
                         counts[key] += 1

@@ -6,7 +6,8 @@ filters, the facets and the timeline (aggregations), the sort, the page window a
 - type and source filters are applied after the aggregations (``post_filter``), each facet
   counted under the other filters only: a kind with values chosen keeps its other values listed;
 - when the words typed find fewer than ``typo_below`` documents, the search runs again with
-  typo tolerance (fuzzy alternatives weighing less than the words typed);
+  typo tolerance (fuzzy alternatives weighing less than the words typed), and the page says
+  what the user may have meant (``spelling``);
 - snippets and the marked title come from OpenSearch's highlighter, marked with private
   characters and then escaped by ``search.highlight.escape``: the text is escaped exactly as
   the whoosh engine escapes it, and only our ``<mark>`` tags are HTML;
@@ -23,11 +24,13 @@ from typing import Any
 from opensearchpy import OpenSearch
 
 from search.analysis import fold
+from search.engines.opensearch import spelling
 from search.engines.opensearch.compiling import Compiled, check_query, compile_query
+from search.engines.opensearch.marks import POST, PRE, marked
 from search.engines.opensearch.timeline import bars
 from search.errors import UnknownValue
 from search.filters import Filters
-from search.highlight import ELLIPSIS, escape
+from search.highlight import ELLIPSIS
 from search.models import (
     FacetValue,
     Hit,
@@ -40,7 +43,6 @@ from search.models import (
 from search.synonyms import Thesaurus
 from search.syntax import parse
 
-PRE, POST = "\ue000", "\ue001"  # private-use characters: marks before escaping
 MAX_VALUES = 20
 KNOWN_VALUES = 1000
 DFS = "dfs_query_then_fetch"
@@ -66,12 +68,13 @@ def search(
     parsed = thesaurus.expand(typed)
     compiled = compile_query(request.q, parsed, options, title_weight)
     page = _page(client, alias, request, options, compiled)
-    if page.total < options.typo_below and compiled.words:
-        fuzzy = compile_query(request.q, parsed, options, title_weight, fuzzy=True)
-        again = _page(client, alias, request, options, fuzzy)
-        if again.total > page.total:
-            return replace(again, corrected=True)
-    return page
+    if page.total >= options.typo_below or not compiled.words:
+        return page
+    fuzzy = compile_query(request.q, parsed, options, title_weight, fuzzy=True)
+    again = _page(client, alias, request, options, fuzzy)
+    if again.total > page.total:
+        page = replace(again, corrected=True)
+    return replace(page, suggestion=spelling.did_you_mean(client, alias, request.q, compiled.words))
 
 
 def _page(
@@ -201,11 +204,6 @@ def _highlight(compiled: Compiled | None, options: SearchOptions) -> dict[str, A
     if compiled is not None:
         body["highlight_query"] = compiled.marked
     return body
-
-
-def marked(fragment: str) -> str:
-    """A highlighter's fragment as HTML: escaped, with ``<mark>`` around the marks."""
-    return escape(fragment).replace(PRE, "<mark>").replace(POST, "</mark>")
 
 
 def _hit(hit: dict[str, Any], by_score: bool, options: SearchOptions) -> Hit:

@@ -112,6 +112,10 @@ def test_typos_and_synonyms(engine: Engine) -> None:
     assert set(found) == {"faute", "geoana1", "geoana2", "geoana3"}
     assert engine.search(SearchRequest("Geoanna")).corrected
     assert set(ids(engine, "secruité")) == {"secu1", "secu2", "secu3"}
+    assert engine.search(SearchRequest("secruité Jeux")).suggestion == "sécurité Jeux"
+    assert engine.search(SearchRequest("l'Ottan")).suggestion == "l'OTAN"
+    assert engine.search(SearchRequest("Geoanna")).suggestion == "Geoană"
+    assert engine.search(SearchRequest("sécurité")).suggestion is None
     assert set(ids(engine, "OTAN")) >= {"nato", "otan"}
     assert set(ids(engine, "NATO")) == set(ids(engine, "OTAN"))
     assert set(ids(engine, "Union européenne")) == {"ue", "union"}
