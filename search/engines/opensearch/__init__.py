@@ -13,6 +13,7 @@ machine (``COMMUNIQUES_ENGINE=opensearch``).
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -36,6 +37,7 @@ from search.models import (
 from search.synonyms import Thesaurus
 
 NO_INDEX = "aucun index n’est servi par OpenSearch (alias « {alias} ») : lancez « reindex »"
+RECHECK = 2.0  # seconds a served index's synonyms are used before the alias is asked again
 RED = "l’index servi par OpenSearch est rouge : des partitions n’ont plus aucune copie"
 
 
@@ -50,6 +52,7 @@ class OpenSearchEngine:
         self.alias = settings["opensearch_index"]
         self.client = connect(settings)
         self._thesaurus: tuple[str, Thesaurus] | None = None
+        self._checked = 0.0
 
     def search(self, request: SearchRequest) -> Page:
         with self._served():
@@ -59,7 +62,7 @@ class OpenSearchEngine:
                 request,
                 self.options,
                 self._synonyms(),
-                self.settings["title_weight"],
+                self.settings["opensearch_title_boost"],
             )
 
     def document(self, doc_id: str) -> DocumentView:
@@ -75,7 +78,7 @@ class OpenSearchEngine:
                 q,
                 self.options,
                 self._synonyms(),
-                self.settings["title_weight"],
+                self.settings["opensearch_title_boost"],
             )
 
     def similar(self, doc_id: str, limit: int = 5) -> list[Similar]:
@@ -125,10 +128,15 @@ class OpenSearchEngine:
         return _Served(self.alias)
 
     def _synonyms(self) -> Thesaurus:
-        """The synonyms of the served index (its analysis settings), read once per index."""
+        """The synonyms of the served index (its analysis settings), read once per index; which
+        index the alias names is asked again after ``RECHECK`` seconds."""
+        now = time.monotonic()
+        if self._thesaurus is not None and now - self._checked < RECHECK:
+            return self._thesaurus[1]
         served = indexing.served_index(self.client, self.alias)
         if served is None:
             raise IndexUnavailable(NO_INDEX.format(alias=self.alias))
+        self._checked = now
         if self._thesaurus is None or self._thesaurus[0] != served:
             found = self.client.indices.get_settings(index=served)[served]["settings"]
             lines = found["index"]["analysis"]["filter"].get("fr_synonyms", {}).get("synonyms", [])

@@ -122,7 +122,6 @@ def index_body(settings: dict[str, Any], built_at: str) -> dict[str, Any]:
             "_meta": {
                 "mapping": MAPPING_VERSION,
                 "built_at": built_at,
-                "title_weight": settings["title_weight"],
                 "stemmer": settings["opensearch_stemmer"],
                 "complete": False,  # set when every document is in (see ``indexing``)
             },

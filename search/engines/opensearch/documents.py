@@ -62,11 +62,11 @@ def marked_paragraphs(
     q: str,
     options: SearchOptions,
     thesaurus: Thesaurus,
-    title_weight: float,
+    title_boost: float,
 ) -> list[str]:
     """The body as HTML paragraphs: escaped, with what ``q`` finds marked."""
     body = doc.body
-    compiled = _compiled(q, options, thesaurus, title_weight)
+    compiled = _compiled(q, options, thesaurus, title_boost)
     if compiled is not None:
         search = {
             "query": {"ids": {"values": [doc.id]}},
@@ -87,14 +87,12 @@ def marked_paragraphs(
 
 
 def _compiled(
-    q: str, options: SearchOptions, thesaurus: Thesaurus, title_weight: float
+    q: str, options: SearchOptions, thesaurus: Thesaurus, title_boost: float
 ) -> Compiled | None:
     if not q.strip():
         return None
     try:
-        return compile_query(
-            q, thesaurus.expand(parse(q[:MAX_MARKED_QUERY])), options, title_weight
-        )
+        return compile_query(q, thesaurus.expand(parse(q[:MAX_MARKED_QUERY])), options, title_boost)
     except BadRequest:
         return None
 

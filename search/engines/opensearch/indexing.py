@@ -12,7 +12,7 @@ Promises:
 - incremental by default, by content hash (``search.indexing.ChangeSet``): the served index's
   hashes are read back (``hash`` field), new and changed documents written, the unchanged ones
   copied from the served index (a scroll; analysed again), vanished ones left out; ``full=True``
-  rebuilds from nothing, and so does a change of the mapping or of the title weight;
+  rebuilds from nothing, and so does a change of the mapping or of the stemmer;
 - documents are sent in bulk requests of bounded size; items refused for back-pressure (429) or
   because a shard was briefly unavailable (a node lost) are sent again after a growing pause,
   a bounded number of times; anything else fails the run with ``IndexWriteError``;
@@ -342,13 +342,12 @@ def _swap(client: OpenSearch, alias: str, served: str | None, name: str) -> None
 
 
 def _reusable(client: OpenSearch, served: str | None, settings: dict[str, Any]) -> str | None:
-    """The served index, if the new one can start from it: same mapping and title weight."""
+    """The served index, if the new one can start from it: same mapping and stemmer."""
     if served is None:
         return None
     meta = _meta(client, served)
     same = (
         meta.get("mapping") == MAPPING_VERSION
-        and meta.get("title_weight") == settings["title_weight"]
         and meta.get("stemmer") == settings["opensearch_stemmer"]
     )
     return served if same else None

@@ -56,7 +56,7 @@ def search(
     request: SearchRequest,
     options: SearchOptions,
     thesaurus: Thesaurus,
-    title_weight: float,
+    title_boost: float,
 ) -> Page:
     """The asked page of ``request`` (without words: every document allowed, by date)."""
     check_request(request, options)
@@ -66,11 +66,11 @@ def search(
     typed = parse(request.q)
     check_query(typed, options)
     parsed = thesaurus.expand(typed)
-    compiled = compile_query(request.q, parsed, options, title_weight)
+    compiled = compile_query(request.q, parsed, options, title_boost)
     page = _page(client, alias, request, options, compiled)
     if page.total >= options.typo_below or not compiled.words:
         return page
-    fuzzy = compile_query(request.q, parsed, options, title_weight, fuzzy=True)
+    fuzzy = compile_query(request.q, parsed, options, title_boost, fuzzy=True)
     again = _page(client, alias, request, options, fuzzy)
     if again.total > page.total:
         page = replace(again, corrected=True)
