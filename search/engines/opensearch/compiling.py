@@ -38,6 +38,9 @@ EXPANSION_BOOST = 0.4
 NEAR_WORD_BOOST = 0.5
 ALL_WORDS_BONUS = 1000.0  # larger than any BM25 score: documents with every word come first
 PAIR_SLOP = 3  # words between two consecutive words typed for the proximity bonus
+# a pair's bonus: this share of ``proximity_weight`` (MRR@10 at 1.0 / 0.5 / 0.3: SPF 0.851 /
+# 0.858 / 0.861, PIAF 0.788 / 0.789 / -)
+PAIR_SHARE = 0.5
 WORD_TYPE = "best_fields"  # a word's score: its title or its body score, the better one
 
 Query = dict[str, Any]
@@ -62,7 +65,8 @@ def compile_query(
     groups = [g for group in parsed.groups if (g := units.group(group))]
     if not groups:
         raise BadRequest(nothing_to_search(q))
-    excluded = [unit for clause in parsed.excluded for unit in units.of(clause)]
+    exclusions = _Units(fields, options, fuzzy=False)  # no typo tolerance, no bonus
+    excluded = [unit for clause in parsed.excluded for unit in exclusions.of(clause)]
     marked: Query = {"bool": {"should": groups, "minimum_should_match": 1}}
     if excluded:
         marked["bool"]["must_not"] = excluded
@@ -171,7 +175,8 @@ def _bonuses(
         bonuses.append({"constant_score": {"filter": every, "boost": ALL_WORDS_BONUS}})
     if options.proximity_weight > 0:
         for left, right in pairwise(typed):
-            near = _match(f"{left} {right}", fields, "phrase", options.proximity_weight)
+            weight = options.proximity_weight * PAIR_SHARE
+            near = _match(f"{left} {right}", fields, "phrase", weight)
             near["multi_match"]["slop"] = PAIR_SLOP
             bonuses.append(near)
     if typed and options.exact_weight > 0:
