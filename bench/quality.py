@@ -100,8 +100,12 @@ def evaluate_baselines(folder: Path, names: list[str]) -> dict[str, dict[str, An
     return results
 
 
-def evaluate(folder: Path, index_dir: Path) -> dict[str, Any]:
-    settings = load_settings({"index_dir": index_dir})  # COMMUNIQUES_* variables apply
+def evaluate(folder: Path, index_dir: Path, engine_name: str = "whoosh") -> dict[str, Any]:
+    # COMMUNIQUES_* variables apply (COMMUNIQUES_OPENSEARCH_URL: the cluster to measure)
+    overrides = {"index_dir": index_dir, "engine": engine_name}
+    if engine_name == "opensearch":
+        overrides["opensearch_index"] = f"quality-{folder.name}".lower()
+    settings = load_settings(overrides)
     engine = open_engine(settings)
     engine.reindex([folder / "docs.jsonl.gz"])
     queries, qrels = load_queries(folder), load_qrels(folder)
@@ -119,6 +123,7 @@ def evaluate(folder: Path, index_dir: Path) -> dict[str, Any]:
     engine.close()
     return {
         "dataset": folder.name,
+        "engine": engine_name,
         "queries": len(queries),
         "refused": refused,
         **mean_metrics(rankings, queries, qrels),
@@ -146,7 +151,8 @@ def _summary(name: str, times: list[float]) -> dict[str, float]:
 
 def line(result: dict[str, Any]) -> str:
     return (
-        f"{result['dataset']:<8} queries={result['queries']:<5} MRR@10={result['MRR@10']:.3f} "
+        f"{result['dataset']:<8} {result.get('engine', 'whoosh'):<10} "
+        f"queries={result['queries']:<5} MRR@10={result['MRR@10']:.3f} "
         f"nDCG@10={result['nDCG@10']:.3f} R@10={result['R@10']:.3f} R@100={result['R@100']:.3f} "
         f"| ms top100 p50={result['ms_top100_p50']} p95={result['ms_top100_p95']} "
         f"| ms page10 p50={result['ms_page10_p50']} p95={result['ms_page10_p95']}"
@@ -187,7 +193,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--no-baselines", dest="baselines", action="store_const", const="", help="run none"
     )
+    parser.add_argument(
+        "--engine",
+        default="whoosh",
+        help="engines to measure, comma-separated: whoosh, opensearch (the cluster of "
+        "COMMUNIQUES_OPENSEARCH_URL); default whoosh",
+    )
     args = parser.parse_args(argv)
+    engines = [name for name in args.engine.split(",") if name]
     names = [name for name in args.baselines.split(",") if name]
     unknown = sorted(set(names) - set(BASELINES))
     if unknown:
@@ -197,9 +210,10 @@ def main(argv: list[str] | None = None) -> int:
         if not (folder / "qrels.tsv").is_file():
             print(f"{folder}: skipped, no dataset there (../shared/data is not available)")
             continue
-        with tempfile.TemporaryDirectory(prefix="quality-") as scratch:
-            results.append(evaluate(folder, Path(scratch)))
-        print(line(results[-1]), flush=True)
+        for engine_name in engines:
+            with tempfile.TemporaryDirectory(prefix="quality-") as scratch:
+                results.append(evaluate(folder, Path(scratch), engine_name))
+            print(line(results[-1]), flush=True)
         if names:
             results[-1]["baselines"] = evaluate_baselines(folder, names)
             lead = lead_line(results[-1])

@@ -35,7 +35,11 @@ def _flag(raw: str) -> bool:
 
 
 SETTINGS: tuple[Setting, ...] = (
-    Setting("engine", "whoosh", "Search engine: whoosh (an index folder on this machine)."),
+    Setting(
+        "engine",
+        "whoosh",
+        "Search engine: whoosh (an index folder on this machine) or opensearch (a cluster).",
+    ),
     Setting("index_dir", "index", "Folder of the served index (generations and CURRENT pointer)."),
     Setting("corpus", "corpus", "Corpus read by reindex when no path is given."),
     Setting("synonyms", "synonyms.txt", "Synonyms file copied into the index by reindex."),
@@ -155,6 +159,36 @@ SETTINGS: tuple[Setting, ...] = (
         "",
         "Address people reach the site at, for the feed's absolute links, e.g. "
         "https://communiques.example.org (empty: http://host:port; never the Host header).",
+    ),
+    Setting(
+        "opensearch_url",
+        "http://127.0.0.1:9200",
+        "OpenSearch: the cluster's URL(s), comma-separated.",
+    ),
+    Setting(
+        "opensearch_index",
+        "communiques",
+        "OpenSearch: the alias searched (one index per generation).",
+    ),
+    Setting("opensearch_user", "", "OpenSearch: basic-auth user (empty: none)."),
+    Setting("opensearch_password", "", "OpenSearch: basic-auth password."),
+    Setting("opensearch_api_key", "", "OpenSearch: API key, sent as 'ApiKey …' (empty: none)."),
+    Setting("opensearch_ca_file", "", "OpenSearch: CA certificate file checking an https:// URL."),
+    Setting(
+        "opensearch_timeout", 5.0, "OpenSearch: seconds a request may take before it fails.", float
+    ),
+    Setting(
+        "opensearch_title_boost",
+        1.5,
+        "OpenSearch: a title match's score against a body match's (PIAF: 3 was too strong).",
+        float,
+    ),
+    Setting("opensearch_shards", 2, "OpenSearch: primary shards of each new index.", int),
+    Setting("opensearch_replicas", 1, "OpenSearch: replicas of each shard.", int),
+    Setting(
+        "opensearch_stemmer",
+        "french",
+        "OpenSearch: French stemmer, french (Snowball, as whoosh) or light_french.",
     ),
     Setting("host", "127.0.0.1", "Address serve listens on."),
     Setting("port", 8000, "Port serve listens on.", int),

@@ -2,7 +2,8 @@
 search engine, in plain data from ``search.models`` and ``search.indexing``.
 
 An engine is chosen by the ``engine`` setting and opened by ``search.engines.open_engine``;
-``whoosh`` (an index folder on this machine) is the default and, for now, the only one.
+``whoosh`` (an index folder on this machine) is the default, ``opensearch`` (a cluster) the
+other.
 """
 
 from __future__ import annotations

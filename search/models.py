@@ -94,6 +94,7 @@ class Health:
     reindex_needed: bool
     status: str = "ok"  # "degraded": a new generation was refused; "damaged": the served one
     problem: str | None = None  # what was refused or found damaged, in French
+    state: str = "ok"  # the engine's own word on its state (a cluster: green or yellow)
 
 
 @dataclass(frozen=True)

@@ -543,6 +543,7 @@ def _health() -> dict[str, Any]:
                 "What was found damaged and what is served instead, in French, or null.",
                 nullable=True,
             ),
+            "engine": _text("The search engine serving: whoosh or opensearch."),
             "documents": {"type": "integer", "minimum": 0},
             "generation": _text("Name of the served index generation."),
             "built_at": _text("When the index was built (ISO 8601), or null.", nullable=True),
@@ -555,6 +556,7 @@ def _health() -> dict[str, Any]:
                 "description": "The index was built with another format than this version's: "
                 "some words may not match until `reindex` rebuilds it.",
             },
+            "state": _text("The engine's state: ok (whoosh), green or yellow (a cluster)."),
             "version": _text("Version of the software."),
         },
         "The served index.",

@@ -2,7 +2,8 @@
 ``engine`` setting; each engine implements ``search.engine.Engine`` over the engine-neutral
 analysis, query language and models of ``search``.
 
-- ``whoosh``: an index folder on this machine (generations, an atomic pointer), the default.
+- ``whoosh``: an index folder on this machine (generations, an atomic pointer), the default;
+- ``opensearch``: an alias on an OpenSearch cluster (an index per generation).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from typing import Any
 from search.engine import Engine
 from search.errors import BadRequest
 
-ENGINES = ("whoosh",)
+ENGINES = ("whoosh", "opensearch")
 
 
 def open_engine(settings: dict[str, Any]) -> Engine:
@@ -22,4 +23,8 @@ def open_engine(settings: dict[str, Any]) -> Engine:
         from search.engines.whoosh import WhooshEngine
 
         return WhooshEngine(settings)
+    if name == "opensearch":
+        from search.engines.opensearch import OpenSearchEngine
+
+        return OpenSearchEngine(settings)
     raise BadRequest(f"moteur inconnu « {name} » (COMMUNIQUES_ENGINE) : {', '.join(ENGINES)}")
