@@ -256,10 +256,21 @@ class Cluster:
                     health = self.health(node, query)
                 except (OSError, urllib.error.HTTPError):
                     continue  # not listening, not green within 2 s (408), no manager (503)
-                if not health["timed_out"]:
+                if not health["timed_out"] and self._all_answer():
                     return health
             time.sleep(0.5)
         raise ClusterError(f"not green with {nodes} nodes after {timeout:.0f} s:\n{self._logs()}")
+
+    def _all_answer(self) -> bool:
+        """Whether every running node answers HTTP: a node joins the cluster through its
+        transport port before its HTTP server listens, so green alone let a first request to
+        node 0 be refused."""
+        for node in (n for n in self.nodes if n.alive()):
+            try:
+                request(f"{node.url}/", timeout=5)
+            except (OSError, urllib.error.HTTPError):
+                return False
+        return True
 
     def _check_alive(self) -> None:
         dead = [n for n in self.nodes if n.process is not None and not n.alive()]
