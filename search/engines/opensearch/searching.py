@@ -22,6 +22,7 @@ from dataclasses import replace
 from typing import Any
 
 from opensearchpy import OpenSearch
+from opensearchpy import exceptions as os_errors
 
 from search.analysis import fold
 from search.engines.opensearch import spelling
@@ -104,10 +105,16 @@ def _page(
 
 
 def run(client: OpenSearch, alias: str, body: dict[str, Any], options: SearchOptions) -> Any:
-    """The search, run again once when a shard failed (a node lost while it ran)."""
+    """The search, run again once when a shard failed or a node was lost while it ran (a
+    search changes nothing: running it twice is safe)."""
     body = {**body, "timeout": f"{int(options.time_limit * 1000)}ms", "track_total_hits": True}
     # corpus-wide term statistics (one more round trip): scores do not depend on the shard
-    answer = client.search(index=alias, body=body, search_type=DFS)
+    try:
+        answer = client.search(index=alias, body=body, search_type=DFS)
+    except os_errors.TransportError as error:  # a node lost mid-query: node_disconnected (500)
+        if not isinstance(error.status_code, int) or error.status_code < 500:
+            raise
+        answer = {"_shards": {"failed": 1}}
     if answer["_shards"].get("failed", 0) > 0:
         time.sleep(RETRY_PAUSE)  # the cluster sees the node gone and promotes a replica
         answer = client.search(index=alias, body=body, search_type=DFS)

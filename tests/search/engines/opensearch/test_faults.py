@@ -81,6 +81,7 @@ def test_no_search_fails_while_a_node_is_killed(
     ]
     for thread in threads:
         thread.start()
+    killed = time.monotonic()
     try:
         _wait_for(lambda: all(len(found) >= 3 for found in outcomes), "searches before the kill")
         victim.kill()
@@ -93,10 +94,10 @@ def test_no_search_fails_while_a_node_is_killed(
         stop.set()
         for thread in threads:
             thread.join()
+        _back(opensearch_cluster, victim)  # whatever happened: the next tests need three nodes
     assert expected > 0
     wrong = [(round(s - killed, 2), o) for found in outcomes for s, o in found if o != expected]
     assert wrong == []
-    _back(opensearch_cluster, victim)
 
 
 def test_a_reindex_survives_or_fails_clearly_when_a_node_is_killed(
@@ -127,13 +128,15 @@ def test_a_reindex_survives_or_fails_clearly_when_a_node_is_killed(
     _wait_for(writing, "the new index to be written")
     victim = next(n for n in opensearch_cluster.nodes if n is not opensearch_cluster.nodes[0])
     victim.kill()
-    thread.join(timeout=600)
-    assert not thread.is_alive()
-    health = engine.health()
+    try:
+        thread.join(timeout=600)
+        assert not thread.is_alive()
+        health = engine.health()
+    finally:
+        _back(opensearch_cluster, victim)  # whatever happened: the next tests need three nodes
     outcome = result[0]
     if isinstance(outcome, SearchError):  # failed clearly: the alias still names the old one
         assert (health.generation, health.documents) == (first.generation, 50)
         assert "conservé" in outcome.message or "OpenSearch" in outcome.message
     else:
         assert (health.generation, health.documents) == (outcome.generation, 6000)
-    _back(opensearch_cluster, victim)
