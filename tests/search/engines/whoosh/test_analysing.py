@@ -191,7 +191,9 @@ def test_a_worker_killed_mid_build_fails_the_reindex_and_keeps_the_served_index(
     index = tmp_path / "ix"
     reindex([ROOT / "corpus"], index)
     before = served_generation(index)
-    corpus = write_jsonl(tmp_path / "big.jsonl", synthetic(2500))
+    # big enough that the run lasts well past the kill on an idle machine (2,500 documents
+    # were written in about a second: the worker had ended before it was killed)
+    corpus = write_jsonl(tmp_path / "big.jsonl", synthetic(10_000))
     process = subprocess.Popen(
         [str(BIN / "reindex"), str(corpus), "--index", str(index), *flags],
         stdout=subprocess.PIPE,
@@ -207,7 +209,7 @@ def test_a_worker_killed_mid_build_fails_the_reindex_and_keeps_the_served_index(
 
     wait_for(working)
     assert process.poll() is None, "the reindex ended before its worker could be seen"
-    time.sleep(1.0)  # the worker is writing
+    time.sleep(0.5)  # the worker is writing
     for pid in workers:
         os.kill(pid, signal.SIGKILL)
     _, stderr = process.communicate(timeout=60)
