@@ -244,3 +244,23 @@ def add_problems(report: ReindexReport, problems: list[Problem], events: Reindex
         report.problems.append(problem)
         report.skipped += 1
         report.skipped_by_reason[problem.kind] = report.skipped_by_reason.get(problem.kind, 0) + 1
+
+
+def report_of(
+    changes: Changes, generation: str, incremental: bool, index_bytes: int
+) -> ReindexReport:
+    """What a run that wrote ``changes`` into ``generation`` did (every engine's report)."""
+    return ReindexReport(
+        generation=generation,
+        mode="incremental" if incremental else "full",
+        indexed=changes.documents,
+        added=changes.added,
+        updated=changes.updated,
+        unchanged=changes.unchanged,
+        deleted=changes.deleted,
+        skipped=len(changes.problems),
+        skipped_by_reason=dict(changes.by_kind),
+        problems=changes.problems,
+        index_bytes=index_bytes,
+        fetched=dict(changes.fetched),
+    )

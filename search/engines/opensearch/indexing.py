@@ -37,7 +37,14 @@ from search.corpus import Document, corpus_files
 from search.engines.opensearch.analysis import MAPPING_VERSION, index_body
 from search.engines.opensearch.client import unavailable_as_error
 from search.errors import CorpusError, IndexBusy, IndexWriteError
-from search.indexing import Changes, ChangeSet, NoEvents, ReindexEvents, ReindexReport
+from search.indexing import (
+    Changes,
+    ChangeSet,
+    NoEvents,
+    ReindexEvents,
+    ReindexReport,
+    report_of,
+)
 
 CHUNK_DOCS = 500
 CHUNK_BYTES = 4 * 1024 * 1024
@@ -355,19 +362,8 @@ def _reusable(client: OpenSearch, served: str | None, settings: dict[str, Any]) 
 
 def _report(client: OpenSearch, name: str, base: str | None, changes: Changes) -> ReindexReport:
     stats = client.indices.stats(index=name, metric="store")
-    return ReindexReport(
-        generation=name,
-        mode="incremental" if base is not None else "full",
-        indexed=changes.documents,
-        added=changes.added,
-        updated=changes.updated,
-        unchanged=changes.unchanged,
-        deleted=changes.deleted,
-        skipped=len(changes.problems),
-        skipped_by_reason=dict(changes.by_kind),
-        problems=changes.problems,
-        index_bytes=int(stats["_all"]["primaries"]["store"]["size_in_bytes"]),
-    )
+    size = int(stats["_all"]["primaries"]["store"]["size_in_bytes"])
+    return report_of(changes, name, base is not None, size)
 
 
 def _delete_quietly(client: OpenSearch, name: str) -> None:

@@ -52,6 +52,7 @@ from search.indexing import (
     ReindexOptions,
     ReindexReport,
     add_problems,
+    report_of,
 )
 
 
@@ -167,20 +168,8 @@ def _reusable(served: Path | None, title_weight: float, notes: list[str]) -> Pat
 
 
 def _report(generation: Path, base: Path | None, changes: Changes) -> ReindexReport:
-    return ReindexReport(
-        generation=generation.name,
-        mode="incremental" if base is not None else "full",
-        indexed=changes.documents,
-        added=changes.added,
-        updated=changes.updated,
-        unchanged=changes.unchanged,
-        deleted=changes.deleted,
-        skipped=len(changes.problems),
-        skipped_by_reason=dict(changes.by_kind),
-        problems=changes.problems,
-        index_bytes=sum(p.stat().st_size for p in generation.iterdir() if p.is_file()),
-        fetched=dict(changes.fetched),
-    )
+    size = sum(p.stat().st_size for p in generation.iterdir() if p.is_file())
+    return report_of(changes, generation.name, base is not None, size)
 
 
 def _manifest(report: ReindexReport, sources: list[str], title_weight: float) -> dict[str, Any]:
