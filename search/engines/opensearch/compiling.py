@@ -32,6 +32,7 @@ from search.engines.opensearch.analysis import ANALYZER
 from search.errors import BadRequest
 from search.lexicon import MIN_PREFIX
 from search.models import SearchOptions
+from search.refusals import nothing_to_search
 from search.syntax import Clause, ParsedQuery
 
 EXPANSION_BOOST = 0.4
@@ -184,28 +185,3 @@ def _bonuses(
         body = {"query": " ".join(typed), "fields": exact, "type": "best_fields"}
         bonuses.append({"multi_match": {**body, "boost": options.exact_weight}})
     return bonuses
-
-
-def check_query(parsed: ParsedQuery, options: SearchOptions) -> None:
-    """Refuse, before any request, a leading ``*`` and more than ``max_terms`` words."""
-    for clause in [*parsed.clauses(), *parsed.excluded]:
-        if not clause.phrase and clause.text.startswith("*") and clause.text.strip("*"):
-            raise BadRequest(
-                f"« {clause.text} » : un astérisque ne peut pas commencer un mot ; "
-                "il se place à la fin d’un début de mot (« cyber* »)"
-            )
-    count = sum(len(terms_of(c.text)) for c in [*parsed.clauses(), *parsed.excluded])
-    if count > options.max_terms:
-        raise BadRequest(
-            f"requête trop longue : {count} mots à chercher ({options.max_terms} au plus) ; "
-            "gardez les mots les plus significatifs"
-        )
-
-
-def nothing_to_search(q: str) -> str:
-    if "*" in q:
-        return "« * » seul correspondrait à tous les documents : indiquez au moins un mot"
-    return (
-        "la requête ne contient aucun mot à chercher (seulement des mots vides comme "
-        "« le », « de », ou de la ponctuation) : ajoutez un mot significatif"
-    )

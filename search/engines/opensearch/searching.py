@@ -26,7 +26,7 @@ from opensearchpy import exceptions as os_errors
 
 from search.analysis import fold
 from search.engines.opensearch import spelling
-from search.engines.opensearch.compiling import Compiled, check_query, compile_query
+from search.engines.opensearch.compiling import Compiled, compile_query
 from search.engines.opensearch.marks import POST, PRE, marked
 from search.engines.opensearch.timeline import bars
 from search.errors import UnknownValue
@@ -41,6 +41,7 @@ from search.models import (
     check_request,
     from_stored,
 )
+from search.refusals import check_query
 from search.synonyms import Thesaurus
 from search.syntax import parse
 
@@ -65,7 +66,7 @@ def search(
     if not request.q.strip():
         return _page(client, alias, request, options, None, browse=True)
     typed = parse(request.q)
-    check_query(typed, options)
+    check_query(typed, options.max_terms)
     parsed = thesaurus.expand(typed)
     compiled = compile_query(request.q, parsed, options, title_boost)
     page = _page(client, alias, request, options, compiled)

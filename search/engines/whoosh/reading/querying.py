@@ -24,7 +24,7 @@ from typing import Any
 
 from whoosh.searching import Searcher
 
-from search.analysis import normalize, terms_of
+from search.analysis import normalize
 from search.deadline import Deadline
 from search.engines.whoosh.reading.facets import count_facets
 from search.engines.whoosh.reading.filtering import allowed_documents
@@ -55,8 +55,9 @@ from search.models import (
     check_request,
     from_stored,
 )
+from search.refusals import check_query, nothing_to_search
 from search.shortening import is_long, shorten
-from search.syntax import Clause, ParsedQuery, parse
+from search.syntax import Clause, parse
 from search.vocabulary import Vocabulary
 
 MAX_MARKED_QUERY = 500
@@ -76,13 +77,12 @@ def search(
         frequency = partial(searcher.doc_frequency, SEARCH_FIELD)
         shortened = shorten(typed, options.max_terms, searcher.doc_count(), frequency)
         typed = shortened.query
-    _refuse_leading_wildcards(typed)
-    _refuse_too_many_terms(typed, options.max_terms)
+    check_query(typed, options.max_terms)
     parsed = index.thesaurus.expand(typed)
     prefixes = _expansion_budget(vocabulary, options.max_expansions)
     compiled = compile_query(parsed, prefixes)
     if compiled.empty:
-        raise BadRequest(_nothing_to_search(request.q))
+        raise BadRequest(nothing_to_search(request.q))
     check_known(searcher, request.filters)
     allowed = allowed_documents(index.columns, request.filters)
     fields = _fields(index, options)
@@ -225,16 +225,6 @@ def _fields(index: ServedIndex, options: SearchOptions) -> Fields | None:
     )
 
 
-def _refuse_too_many_terms(parsed: ParsedQuery, limit: int) -> None:
-    """Refuse before any index work a query of more than ``limit`` searchable words."""
-    count = sum(len(terms_of(c.text)) for c in [*parsed.clauses(), *parsed.excluded])
-    if count > limit:
-        raise BadRequest(
-            f"requête trop longue : {count} mots à chercher ({limit} au plus) ; "
-            "gardez les mots les plus significatifs"
-        )
-
-
 def _expansion_budget(vocabulary: Vocabulary, budget: int) -> Callable[[Clause], list[str]]:
     """``prefix_words`` sharing one budget of ``budget`` words across the whole query."""
     used = 0
@@ -251,24 +241,6 @@ def _expansion_budget(vocabulary: Vocabulary, budget: int) -> Callable[[Clause],
         return words
 
     return prefixes
-
-
-def _refuse_leading_wildcards(parsed: ParsedQuery) -> None:
-    for clause in [*parsed.clauses(), *parsed.excluded]:
-        if not clause.phrase and clause.text.startswith("*") and clause.text.strip("*"):
-            raise BadRequest(
-                f"« {clause.text} » : un astérisque ne peut pas commencer un mot ; "
-                "il se place à la fin d’un début de mot (« cyber* »)"
-            )
-
-
-def _nothing_to_search(q: str) -> str:
-    if "*" in q:
-        return "« * » seul correspondrait à tous les documents : indiquez au moins un mot"
-    return (
-        "la requête ne contient aucun mot à chercher (seulement des mots vides comme "
-        "« le », « de », ou de la ponctuation) : ajoutez un mot significatif"
-    )
 
 
 def _hit(
