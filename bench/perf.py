@@ -13,10 +13,10 @@ peer, prints one table and writes JSON:
   primaries, without the replicas); the peer: an FTS5 table (``unicode61 remove_diacritics
   2``) filled in this process;
 - search: p50/p95/p99 milliseconds for a page of 10 hits with snippets, through ``search()``
-  (what the API calls), after 300 other keyword queries untimed (a warm-up), for two query
-  sets: PIAF questions and short keyword queries (2-3 words of 5 letters or more taken from
-  document titles); the peer answers the same words OR'ed, ranked by ``bm25()``, with
-  ``snippet()``;
+  (what the API calls), each set after 30 s of other keyword queries, untimed (``--warm-up``),
+  for two query sets: PIAF questions and short keyword queries (2-3 words of 5 letters or more
+  taken from document titles); the peer answers the same words OR'ed, ranked by ``bm25()``,
+  with ``snippet()``;
 - HTTP: ``wrk`` against ``serve`` (all its workers) on loopback, after a 3-second warm-up with
   other queries: one client (p50/p95) with half of the keyword queries, then 8 concurrent
   clients (requests per second, p95) with the other half (4,000 keyword queries drawn like the
@@ -39,6 +39,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import gzip
+import itertools
 import json
 import os
 import platform
@@ -66,7 +67,8 @@ DATA = ROOT.parent / "shared" / "data"
 BIN = Path(sys.executable).parent
 WORD = re.compile(r"[^\W\d_]{5,}")
 HTTP_QUERIES = 4000  # keyword queries for wrk, more than it sends: few are sent twice
-WARM_UP = 300  # other keyword queries, untimed, before each engine's timed searches
+WARM_UP = 1000  # other keyword queries, searched untimed before each engine's timed ones…
+WARM_UP_S = 30.0  # …for this long (--warm-up)
 ENGINES = ("whoosh", "opensearch")
 BENCH_HEAP = "1g"  # per node of a cluster started here (the tests' 384m is short for 226k)
 
@@ -216,14 +218,20 @@ def percentiles(milliseconds: list[float]) -> dict[str, float]:
     return {"p50": at(0.5), "p95": at(0.95), "p99": at(0.99)}
 
 
-def time_search(target: Target, queries: list[str], warm_up: list[str]) -> dict[str, float]:
+def time_search(
+    target: Target, queries: list[str], warm_up: list[str], warm_up_s: float
+) -> dict[str, float]:
     """Percentiles of a page of 10 with snippets, and how many queries found something, after
-    ``warm_up`` (other queries, untimed: what a server loads once per generation, the JVM's
-    compiled code and caches of a cluster freshly started)."""
+    ``warm_up_s`` seconds of ``warm_up`` queries, untimed: what a server loads once per
+    generation, and the compiled code of JVMs freshly started (300 queries were not enough:
+    300 timed after them on a new cluster had a p50 of 26-46 ms, on a warm one 18 ms)."""
     engine = open_engine(target.settings)
-    for q in warm_up:
+    deadline = time.monotonic() + warm_up_s
+    for q in itertools.cycle(warm_up):
         with contextlib.suppress(BadRequest):
             engine.search(SearchRequest(q, per_page=10))
+        if time.monotonic() > deadline:
+            break
     times, found = [], 0
     for q in queries:
         started = time.perf_counter()
@@ -327,7 +335,7 @@ def time_http(
 
 def measure(
     name: str, files: list[Path], questions: Path, queries: int, http_seconds: int,
-    engines: list[str], url: str | None, alias: str,
+    warm_up_s: float, engines: list[str], url: str | None, alias: str,
 ) -> dict[str, Any]:  # fmt: skip
     """Every figure of one corpus: the peer's, then each engine's (built, timed, and for the
     opensearch engine its indexes under ``alias`` on the cluster at ``url`` deleted)."""
@@ -360,8 +368,8 @@ def measure(
                 result["engines"][engine] = {
                     "build": build_index(files, target),
                     "search": {
-                        "keywords": time_search(target, keywords, warm_up),
-                        "questions": time_search(target, asked, warm_up),
+                        "keywords": time_search(target, keywords, warm_up, warm_up_s),
+                        "questions": time_search(target, asked, warm_up, warm_up_s),
                     },
                     "http": time_http(target, *http_sets, http_seconds),
                 }
@@ -460,7 +468,15 @@ def main() -> int:
         url = stack.enter_context(cluster_url(args.heap)) if "opensearch" in engines else None
         for position, (name, files) in enumerate(sets):
             alias = f"bench-perf-{position}"
-            run = (args.questions, args.queries, args.http_seconds, engines, url, alias)
+            run = (
+                args.questions,
+                args.queries,
+                args.http_seconds,
+                args.warm_up,
+                engines,
+                url,
+                alias,
+            )
             results.append(measure(name, files, *run))
             print(json.dumps(results[-1], ensure_ascii=False), flush=True)
     machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
@@ -484,6 +500,12 @@ def arguments() -> argparse.Namespace:
     parser.add_argument("--scale", action="store_true", help="also OrangeSum + ELTeC (226k)")
     parser.add_argument("--queries", type=int, default=500)
     parser.add_argument("--http-seconds", type=int, default=15, help="0: no HTTP measures")
+    parser.add_argument(
+        "--warm-up",
+        type=float,
+        default=WARM_UP_S,
+        help="seconds of untimed searches before each timed set (default %(default)s)",
+    )
     parser.add_argument("--json", type=Path, help="also write the figures to this JSON file")
     parser.add_argument(
         "--engine",

@@ -43,7 +43,7 @@ def _run(tmp_path: Path, engines: str, **env: str) -> tuple[dict[str, Any], str]
     done = subprocess.run(
         [sys.executable, str(ROOT / "bench" / "perf.py"), "--engine", engines,
          "--corpus", str(corpus), "--questions", str(asked), "--queries", "6",
-         "--http-seconds", "0", "--json", str(tmp_path / "perf.json")],
+         "--http-seconds", "0", "--warm-up", "0.2", "--json", str(tmp_path / "perf.json")],
         capture_output=True, text=True, timeout=300, env={**os.environ, **env},
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
