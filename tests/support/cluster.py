@@ -290,10 +290,13 @@ class Cluster:
 
 
 @contextmanager
-def running(home: Path) -> Iterator[Cluster]:
-    """A green three-node cluster on free ports under ``home``, stopped on the way out."""
+def running(
+    home: Path, heap: str = HEAP, jvm_options: tuple[str, ...] = QUICK_START
+) -> Iterator[Cluster]:
+    """A green three-node cluster on free ports under ``home``, stopped on the way out (the
+    tests' one by default; ``bench/perf.py`` asks for more heap and the full JIT)."""
     ports = free_ports(2 * NODE_COUNT)
-    cluster = Cluster.on_ports(home, ports[:NODE_COUNT], ports[NODE_COUNT:], HEAP, QUICK_START)
+    cluster = Cluster.on_ports(home, ports[:NODE_COUNT], ports[NODE_COUNT:], heap, jvm_options)
     try:
         cluster.start()
         yield cluster

@@ -100,15 +100,18 @@ def refused_as_error() -> Iterator[None]:
 
 
 def publish(client: OpenSearch, alias: str, name: str) -> ReindexReport:
-    """Serve the index ``name`` (restored from a snapshot, built elsewhere): it must be one of
-    ours (its mapping says so) and complete; then the alias moves to it."""
+    """Serve the index ``name``, one of ours already on the cluster: a previous generation
+    (a rollback) or one restored from a snapshot of another cluster. It must be named for the
+    alias (a name, not a pattern) and complete (its mapping says so: a run that died leaves
+    an index that is not); then the alias moves to it. ``CorpusError`` otherwise, the alias
+    left where it was."""
     with unavailable_as_error(), WriterLock(client, alias):
-        try:
-            meta = client.indices.get_mapping(index=name)[name]["mappings"].get("_meta", {})
-        except os_errors.NotFoundError:
-            meta = {}
-        if "mapping" not in meta or not name.startswith(f"{alias}-"):
-            raise CorpusError(f"index introuvable ou incomplet : {name}")
+        if name not in generations(client, alias) or not _complete(client, name):
+            raise CorpusError(
+                f"index introuvable ou incomplet : {name} (publiable : un index complet "
+                f"« {alias}-… » de ce cluster ; l’alias reste sur "
+                f"{served_index(client, alias) or 'aucun index'})"
+            )
         documents = int(client.count(index=name)["count"])
         _swap(client, alias, served_index(client, alias), name)
         prune(client, alias, name)

@@ -28,11 +28,11 @@ from search.analysis import fold
 from search.engines.opensearch import spelling
 from search.engines.opensearch.compiling import Compiled, compile_query
 from search.engines.opensearch.marks import POST, PRE, marked
-from search.engines.opensearch.timeline import bars
 from search.errors import UnknownValue
 from search.filters import Filters
 from search.highlight import ELLIPSIS
 from search.models import (
+    Bar,
     FacetValue,
     Hit,
     Page,
@@ -44,6 +44,7 @@ from search.models import (
 from search.refusals import check_query
 from search.synonyms import Thesaurus
 from search.syntax import parse
+from search.timeline import bars
 
 MAX_VALUES = 20
 KNOWN_VALUES = 1000
@@ -99,7 +100,7 @@ def _page(
         per_page=request.per_page,
         hits=hits,
         facets=_facets(answer["aggregations"]),
-        timeline=bars(answer["aggregations"]["timeline"]["months"]["buckets"]),
+        timeline=_timeline(answer["aggregations"]["timeline"]["months"]["buckets"]),
         partial=bool(answer.get("timed_out")),
         sort=sort,
     )
@@ -193,6 +194,12 @@ def _facets(aggregations: dict[str, Any]) -> dict[str, list[FacetValue]]:
         key = "key_as_string" if name == "year" else "key"
         found[name] = [FacetValue(str(b[key]), int(b["doc_count"])) for b in buckets][:MAX_VALUES]
     return found
+
+
+def _timeline(buckets: list[dict[str, Any]]) -> list[Bar]:
+    """The timeline from the monthly date histogram (``key_as_string`` ``YYYY-MM``, empty
+    months counted 0), drawn by ``search.timeline`` as for the whoosh engine."""
+    return bars({b["key_as_string"]: int(b["doc_count"]) for b in buckets})
 
 
 def _highlight(compiled: Compiled | None, options: SearchOptions) -> dict[str, Any]:

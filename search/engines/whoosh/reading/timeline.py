@@ -1,45 +1,16 @@
-"""The timeline above the results: how many matching documents per year, or per month when
-they span at most two years. Each bar carries the period filter that shows only its documents.
-"""
+"""The timeline above the results: the matching documents counted per month on the month
+column; ``search.timeline`` draws the bars (per month or per year) from those counts."""
 
 from __future__ import annotations
-
-from collections import Counter
 
 import numpy as np
 
 from search.engines.whoosh.reading.columns import Column
 from search.models import Bar
-
-MONTHS = ("janv.", "févr.", "mars", "avr.", "mai", "juin",
-          "juil.", "août", "sept.", "oct.", "nov.", "déc.")  # fmt: skip
-MONTHLY_UP_TO_YEARS = 2
+from search.timeline import bars
 
 
 def timeline(months_of: Column, docnums: np.ndarray) -> list[Bar]:
-    """Bars in time order, with empty periods between the first and the last shown as 0.
-    ``months_of`` holds every document's month, ``YYYY-MM`` (see ``ServedIndex.columns``)."""
-    months = months_of.counts(docnums)
-    if not months:
-        return []
-    first, last = min(months), max(months)
-    if int(last[:4]) - int(first[:4]) < MONTHLY_UP_TO_YEARS:
-        return [Bar(_month_label(m), m, months.get(m, 0)) for m in _month_range(first, last)]
-    years: Counter[str] = Counter()
-    for month, count in months.items():
-        years[month[:4]] += count
-    span = range(int(first[:4]), int(last[:4]) + 1)
-    return [Bar(str(y), str(y), years.get(str(y), 0)) for y in span]
-
-
-def _month_range(first: str, last: str) -> list[str]:
-    year, month = int(first[:4]), int(first[5:7])
-    found = []
-    while f"{year:04d}-{month:02d}" <= last:
-        found.append(f"{year:04d}-{month:02d}")
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-    return found
-
-
-def _month_label(month: str) -> str:
-    return f"{MONTHS[int(month[5:7]) - 1]} {month[:4]}"
+    """Bars in time order for ``docnums``. ``months_of`` holds every document's month,
+    ``YYYY-MM`` (see ``ServedIndex.columns``)."""
+    return bars(months_of.counts(docnums))

@@ -108,6 +108,53 @@ def test_command_line_summary_and_exit_statuses(settings: dict[str, Any], corpus
     assert away.returncode == 69 and "OpenSearch est injoignable" in away.stderr
 
 
+def test_publish_rolls_the_alias_back_to_a_previous_index_and_forward_again(
+    settings: dict[str, Any], corpus_dir: Path
+) -> None:
+    """``reindex --publish NAME`` with the opensearch engine: the alias moves to a complete index
+    of ours already on the cluster (here the previous generation, kept by every reindex; an
+    index restored from a snapshot is published the same way); anything else is refused with
+    exit status 2 and the alias left where it was."""
+    env = {
+        **os.environ,
+        "COMMUNIQUES_ENGINE": "opensearch",
+        "COMMUNIQUES_OPENSEARCH_URL": settings["opensearch_url"],
+        "COMMUNIQUES_OPENSEARCH_INDEX": settings["opensearch_index"],
+    }
+
+    def publish(name: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([str(BIN / "reindex"), "--publish", name], capture_output=True,
+                              text=True, timeout=120, env=env, cwd=ROOT)  # fmt: skip
+
+    engine = open_engine(settings)
+    old = engine.reindex([corpus_dir])
+    docs = [*DOCS, {"id": "neuf", "title": "Nouveau", "body": "Un texte neuf sur l’espace."}]
+    write_jsonl(corpus_dir / "docs.jsonl", docs)
+    new = engine.reindex([corpus_dir])
+    assert served(settings) == new.generation and engine.search(SearchRequest("neuf")).total == 1
+
+    back = publish(old.generation)
+    assert back.returncode == 0, back.stderr
+    assert f"{len(DOCS)} documents indexés" in back.stdout and old.generation in back.stdout
+    assert served(settings) == old.generation and engine.health().documents == len(DOCS)
+    assert engine.search(SearchRequest("neuf")).total == 0
+    assert indexes(settings) == [old.generation, new.generation]  # the newer one kept
+    forward = publish(new.generation)
+    assert forward.returncode == 0, forward.stderr
+    assert served(settings) == new.generation and engine.search(SearchRequest("neuf")).total == 1
+
+    alias, url = settings["opensearch_index"], settings["opensearch_url"]
+    dead = f"{alias}-00000000-dead"  # what a run killed mid-way leaves: not marked complete
+    request(f"{url}/{dead}", "PUT", index_body(settings, "then"))
+    request(f"{url}/other-{alias}", "PUT", {})
+    for refused in (dead, f"{alias}-*", f"other-{alias}", alias, "absent"):
+        done = publish(refused)
+        assert done.returncode == 2, (refused, done.stdout, done.stderr)
+        assert f"index introuvable ou incomplet : {refused}" in done.stderr, done.stderr
+        assert "Traceback" not in done.stderr and served(settings) == new.generation
+    request(f"{url}/other-{alias}", "DELETE")
+
+
 def test_an_unreachable_cluster_is_a_503_in_french(tmp_path: Path) -> None:
     settings = engine_settings(
         "whoosh", tmp_path, None, engine="opensearch", opensearch_timeout=2.0
