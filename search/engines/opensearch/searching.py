@@ -11,6 +11,8 @@ filters, the facets and the timeline (aggregations), the sort, the page window a
 - snippets and the marked title come from OpenSearch's highlighter, marked with private
   characters and then escaped by ``search.highlight.escape``: the text is escaped exactly as
   the whoosh engine escapes it, and only our ``<mark>`` tags are HTML;
+- by relevance, the first stage's scores are rescored (``ranking``): the coordination factor,
+  then the proximity and exact-form bonuses;
 - scores use the corpus-wide term statistics (``dfs_query_then_fetch``), not each shard's;
 - a search some shard could not answer (a node lost while it ran) is run again once.
 """
@@ -28,6 +30,7 @@ from search.analysis import fold
 from search.engines.opensearch import spelling
 from search.engines.opensearch.compiling import Compiled, compile_query
 from search.engines.opensearch.marks import POST, PRE, marked
+from search.engines.opensearch.ranking import rescores
 from search.engines.opensearch.timeline import bars
 from search.errors import UnknownValue
 from search.filters import Filters
@@ -58,7 +61,6 @@ def search(
     request: SearchRequest,
     options: SearchOptions,
     thesaurus: Thesaurus,
-    title_boost: float,
 ) -> Page:
     """The asked page of ``request`` (without words: every document allowed, by date)."""
     check_request(request, options)
@@ -68,11 +70,11 @@ def search(
     typed = parse(request.q)
     check_query(typed, options.max_terms)
     parsed = thesaurus.expand(typed)
-    compiled = compile_query(request.q, parsed, options, title_boost)
+    compiled = compile_query(request.q, parsed, options)
     page = _page(client, alias, request, options, compiled)
     if page.total >= options.typo_below or not compiled.words:
         return page
-    fuzzy = compile_query(request.q, parsed, options, title_boost, fuzzy=True)
+    fuzzy = compile_query(request.q, parsed, options, fuzzy=True)
     again = _page(client, alias, request, options, fuzzy)
     if again.total > page.total:
         page = replace(again, corrected=True)
@@ -88,9 +90,17 @@ def _page(
     browse: bool = False,
 ) -> Page:
     body = _body(request, options, compiled)
-    answer = run(client, alias, body, options)
     by_score = request.sort == "relevance" and not browse
-    hits = [_hit(hit, by_score, options) for hit in answer["hits"]["hits"]]
+    if by_score and compiled is not None:
+        end = request.page * request.per_page
+        if steps := rescores(client, alias, compiled, options, end):
+            body["rescore"] = steps
+            del body["sort"]  # OpenSearch sorts rescored hits by score alone
+    answer = run(client, alias, body, options)
+    found = answer["hits"]["hits"]
+    if "rescore" in body:
+        found = newest_first_among_equals(found)
+    hits = [_hit(hit, by_score, options) for hit in found]
     sort = request.sort if not browse else ("date_asc" if request.sort == "date_asc" else "date")
     return Page(
         query=request.q if not browse else "",
@@ -147,6 +157,13 @@ def _body(
         body["post_filter"] = {"bool": {"filter": [*types, *sources]}}
     body["highlight"] = _highlight(compiled, options)
     return body
+
+
+def newest_first_among_equals(hits: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """``hits`` (by score) with equal scores the most recent first, as a sort by score then
+    date does (within the page: rescored hits are sorted by score alone)."""
+    by_date = sorted(hits, key=lambda hit: hit["_source"].get("date") or "", reverse=True)
+    return sorted(by_date, key=lambda hit: -float(hit["_score"] or 0.0))
 
 
 def _date_filter(filters: Filters) -> list[dict[str, Any]]:
@@ -206,7 +223,8 @@ def _highlight(compiled: Compiled | None, options: SearchOptions) -> dict[str, A
                 "number_of_fragments": options.snippet_fragments if compiled else 1,
                 "no_match_size": options.snippet_chars,
             },
-            "title": {"number_of_fragments": 0},
+            # the words are searched in the title shown (``heading``): marked in the title
+            "title": {"number_of_fragments": 0, "require_field_match": False},
         },
     }
     if compiled is not None:
