@@ -5,7 +5,8 @@ search with a ``filters`` aggregation, a filter per term: exact counts over the 
 (every shard), where a ``_termvectors`` request would count one shard only (a rare word held
 by another shard would look absent). A term is counted in the fields it is searched in: the
 title shown and the body (as the whoosh engine's ``text`` field), or the title alone for a
-``titre:`` clause. Used by the coordination factor (``ranking``).
+``titre:`` clause. Used by the coordination factor (``ranking``) and to shorten a long pasted
+text to its most informative words (``search.shortening``).
 """
 
 from __future__ import annotations

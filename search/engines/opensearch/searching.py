@@ -3,6 +3,9 @@ filters, the facets and the timeline (aggregations), the sort, the page window a
 
 - the query is compiled from our parsed query (``compiling``), synonyms added by our thesaurus
   read from the served index's own settings, so the synonyms served belong to the served index;
+- a text longer than ``max_query_chars`` or with more than ``max_terms`` words is searched by
+  its most informative words (``search.shortening``, document frequencies from the cluster,
+  ``frequencies``), and the page says so (``shortened``), as in the whoosh engine;
 - type and source filters are applied after the aggregations (``post_filter``), each facet
   counted under the other filters only: a kind with values chosen keeps its other values listed;
 - when the words typed find fewer than ``typo_below`` documents, the search runs again with
@@ -26,9 +29,10 @@ from typing import Any
 from opensearchpy import OpenSearch
 from opensearchpy import exceptions as os_errors
 
-from search.analysis import fold
+from search.analysis import fold, terms_of
 from search.engines.opensearch import spelling
 from search.engines.opensearch.compiling import Compiled, compile_query
+from search.engines.opensearch.frequencies import Key, frequencies
 from search.engines.opensearch.marks import POST, PRE, marked
 from search.engines.opensearch.ranking import rescores
 from search.engines.opensearch.timeline import bars
@@ -45,8 +49,9 @@ from search.models import (
     from_stored,
 )
 from search.refusals import check_query
+from search.shortening import Shortened, is_long, shorten
 from search.synonyms import Thesaurus
-from search.syntax import parse
+from search.syntax import ParsedQuery, parse
 
 MAX_VALUES = 20
 KNOWN_VALUES = 1000
@@ -68,17 +73,34 @@ def search(
     if not request.q.strip():
         return _page(client, alias, request, options, None, browse=True)
     typed = parse(request.q)
+    shortened = None
+    if is_long(request.q, typed, options.max_query_chars, options.max_terms):
+        shortened = _shortened(client, alias, typed, options)
+        typed = shortened.query
     check_query(typed, options.max_terms)
     parsed = thesaurus.expand(typed)
     compiled = compile_query(request.q, parsed, options)
     page = _page(client, alias, request, options, compiled)
-    if page.total >= options.typo_below or not compiled.words:
-        return page
-    fuzzy = compile_query(request.q, parsed, options, fuzzy=True)
-    again = _page(client, alias, request, options, fuzzy)
-    if again.total > page.total:
-        page = replace(again, corrected=True)
-    return replace(page, suggestion=spelling.did_you_mean(client, alias, request.q, compiled.words))
+    if page.total < options.typo_below and compiled.words:
+        fuzzy = compile_query(request.q, parsed, options, fuzzy=True)
+        again = _page(client, alias, request, options, fuzzy)
+        if again.total > page.total:
+            page = replace(again, corrected=True)
+        written = shortened.text if shortened else request.q
+        suggestion = spelling.did_you_mean(client, alias, written, compiled.words)
+        page = replace(page, suggestion=suggestion)
+    return replace(page, shortened=shortened.text if shortened else None)
+
+
+def _shortened(
+    client: OpenSearch, alias: str, typed: ParsedQuery, options: SearchOptions
+) -> Shortened:
+    """A long text's most informative words (``search.shortening``), by the document
+    frequencies of all its words, asked in one request."""
+    clauses = [*typed.clauses(), *typed.excluded]
+    terms: set[Key] = {(None, term) for clause in clauses for term in terms_of(clause.text)}
+    found = frequencies(client, alias, terms)
+    return shorten(typed, options.max_terms, found.documents, found.of)
 
 
 def _page(
