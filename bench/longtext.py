@@ -1,6 +1,6 @@
 """Pasted texts as queries: does a long text find the article it comes from, and how fast.
 
-    python bench/longtext.py [--queries 200] [--index DIR]
+    python bench/longtext.py [--queries 200] [--index DIR] [--engine opensearch]
 
 On ../shared/data/orangesum (33,958 articles): for each length (500-517, 990-1,000,
 2,990-3,000 and 9,990-10,000 characters) the opening of article bodies at least that long, cut
@@ -12,7 +12,9 @@ Articles are drawn with a fixed seed; only 12 bodies reach 10,000 characters, so
 12 texts. The lines are named by their longest length.
 
 The index is built with the real ``reindex`` into ``--index`` when that folder holds none
-(default: a temporary folder). Exits 0 saying so when ../shared/data is absent.
+(default: a temporary folder). ``--engine opensearch``: on the cluster of
+``COMMUNIQUES_OPENSEARCH_URL``, alias ``longtext-orangesum``, built there when it serves nothing.
+Exits 0 saying so when ../shared/data is absent.
 """
 
 from __future__ import annotations
@@ -27,17 +29,19 @@ import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
-from search.config import defaults
+from search.config import defaults, load_settings
 from search.engine import Engine
 from search.engines import open_engine
-from search.errors import BadRequest
+from search.errors import BadRequest, IndexUnavailable
 from search.models import SearchRequest
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT.parent / "shared" / "data" / "orangesum" / "docs.jsonl.gz"
 BIN = Path(sys.executable).parent
 LENGTHS = ((500, 517), (990, 1000), (2990, 3000), (9990, 10_000))
+ALIAS = "longtext-orangesum"
 
 
 def articles() -> Iterator[tuple[str, str]]:
@@ -99,19 +103,23 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--queries", type=int, default=200, help="texts per length")
     parser.add_argument("--index", type=Path, help="index folder (built there when empty)")
+    parser.add_argument("--engine", choices=("whoosh", "opensearch"), default="whoosh")
     args = parser.parse_args()
     if not CORPUS.is_file():
         print(f"skipped: {CORPUS} is absent (the shared data sets are not on this machine)")
         return 0
     with tempfile.TemporaryDirectory() as scratch:
-        index_dir = args.index or Path(scratch) / "index"
-        if not (index_dir / "CURRENT").is_file():
-            print(f"building the index in {index_dir}…", flush=True)
-            command = [str(BIN / "reindex"), str(CORPUS), "--index", str(index_dir), "--full"]
-            subprocess.run(command, check=True, capture_output=True)
-        engine = open_engine({**defaults(), "index_dir": index_dir})
+        if args.engine == "opensearch":
+            settings = load_settings({"engine": "opensearch", "opensearch_index": ALIAS})
+            engine = _cluster_engine(settings)
+        else:
+            index_dir = args.index or Path(scratch) / "index"
+            settings = {**defaults(), "index_dir": index_dir}
+            _build(index_dir)
+            engine = open_engine(settings)
         engine.search(SearchRequest("mise en route du serveur"))  # loads what a server loads once
-        print(f"time_limit {defaults()['time_limit']} s, max_terms {defaults()['max_terms']}")
+        limits = f"time_limit {settings['time_limit']} s, max_terms {settings['max_terms']}"
+        print(f"{args.engine}: {limits}")
         print("characters   texts  MRR@10   p50 ms   p95 ms  shortened  partial  refused")
         for length, pairs in texts(list(articles()), args.queries).items():
             row = measure(engine, pairs)
@@ -122,6 +130,23 @@ def main() -> int:
             )
         engine.close()
     return 0
+
+
+def _build(index_dir: Path) -> None:
+    if not (index_dir / "CURRENT").is_file():
+        print(f"building the index in {index_dir}…", flush=True)
+        command = [str(BIN / "reindex"), str(CORPUS), "--index", str(index_dir), "--full"]
+        subprocess.run(command, check=True, capture_output=True)
+
+
+def _cluster_engine(settings: dict[str, Any]) -> Engine:
+    engine = open_engine(settings)
+    try:
+        engine.health()
+    except IndexUnavailable:
+        print(f"building the index {ALIAS} on {settings['opensearch_url']}…", flush=True)
+        engine.reindex([CORPUS])
+    return engine
 
 
 if __name__ == "__main__":

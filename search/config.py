@@ -177,12 +177,6 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "opensearch_timeout", 5.0, "OpenSearch: seconds a request may take before it fails.", float
     ),
-    Setting(
-        "opensearch_title_boost",
-        1.5,
-        "OpenSearch: a title match's score against a body match's (PIAF: 3 was too strong).",
-        float,
-    ),
     Setting("opensearch_shards", 2, "OpenSearch: primary shards of each new index.", int),
     Setting("opensearch_replicas", 1, "OpenSearch: replicas of each shard.", int),
     Setting(

@@ -1,5 +1,6 @@
 """A pasted text up to ``max_text_chars`` finds the document it comes from: POSTed to the page
-and to the API (form-encoded or JSON), through the Flask app and a real ``serve`` process."""
+and to the API (form-encoded or JSON), through the Flask app on both engines (whoosh and
+opensearch, parametrized) and a real ``serve`` process."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
@@ -18,12 +20,15 @@ from flask.testing import FlaskClient
 from search.engines.whoosh.indexing import reindex
 from search.models import SearchOptions
 from tests.support.corpus import write_jsonl
-from tests.support.index import app_client
+from tests.support.engines import built, engine_settings
 from tests.support.server import serving
+from web import create_app
+from web.context import ENGINE
 
 LIMIT = SearchOptions.defaults().max_text_chars
 SYLLABLES = ["ka", "zo", "mi", "tru", "vel", "pa", "ren", "dor", "lu", "bis", "fa", "gon"]
 VOCABULARY = [a + b + c for a in SYLLABLES for b in SYLLABLES for c in SYLLABLES]
+KINDS = ["whoosh", pytest.param("opensearch", marks=pytest.mark.cluster)]
 
 
 def generated(count: int, seed: int = 5) -> list[dict[str, str]]:
@@ -44,27 +49,46 @@ def generated(count: int, seed: int = 5) -> list[dict[str, str]]:
 
 
 @pytest.fixture(scope="module")
-def long_index(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
-    """An index of the generated corpus, and the target's opening of ``LIMIT`` characters."""
+def long_corpus(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """The generated corpus, and the target's opening of ``LIMIT`` characters."""
     folder = tmp_path_factory.mktemp("long")
     docs = generated(80)
-    reindex([write_jsonl(folder / "docs.jsonl", docs)], folder / "index")
+    corpus = write_jsonl(folder / "docs.jsonl", docs)
     text = docs[-1]["body"][: LIMIT + 1].rsplit(" ", 1)[0]
     text += " " + "x" * (LIMIT - len(text) - 1)  # exactly LIMIT characters
     assert len(text) == LIMIT
-    return folder / "index", text
+    return corpus, text
+
+
+@pytest.fixture(scope="module", params=KINDS)
+def long_settings(
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
+    long_corpus: tuple[Path, str],
+) -> Iterator[dict[str, Any]]:
+    """The settings of an engine of each kind with the generated corpus indexed."""
+    folder = tmp_path_factory.mktemp(f"long-{request.param}")
+    cluster = (
+        request.getfixturevalue("opensearch_cluster") if request.param == "opensearch" else None
+    )
+    values = engine_settings(request.param, folder, cluster)
+    with built(values, [long_corpus[0]]):
+        yield values
 
 
 @pytest.fixture
-def long_client(long_index: tuple[Path, str]) -> Iterator[FlaskClient]:
-    with app_client(long_index[0]) as client:
-        yield client
+def long_client(long_settings: dict[str, Any]) -> Iterator[FlaskClient]:
+    app = create_app(long_settings)
+    try:
+        yield app.test_client()
+    finally:
+        app.extensions[ENGINE].close()
 
 
 def test_a_pasted_text_posted_to_the_page_finds_its_document(
-    long_client: FlaskClient, long_index: tuple[Path, str]
+    long_client: FlaskClient, long_corpus: tuple[Path, str]
 ) -> None:
-    response = long_client.post("/", data={"q": long_index[1]})
+    response = long_client.post("/", data={"q": long_corpus[1]})
     html = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "Texte long : la recherche porte sur ses mots les plus significatifs" in html
@@ -82,23 +106,23 @@ def test_the_home_page_has_a_form_to_paste_a_text(long_client: FlaskClient) -> N
 
 
 def test_the_api_takes_a_posted_text_as_a_form_or_as_json(
-    long_client: FlaskClient, long_index: tuple[Path, str]
+    long_client: FlaskClient, long_corpus: tuple[Path, str]
 ) -> None:
-    as_form = long_client.post("/api/search", data={"q": long_index[1], "per_page": "3"})
-    as_json = long_client.post("/api/search", json={"q": long_index[1], "per_page": 3})
+    as_form = long_client.post("/api/search", data={"q": long_corpus[1], "per_page": "3"})
+    as_json = long_client.post("/api/search", json={"q": long_corpus[1], "per_page": 3})
     for response in (as_form, as_json):
         body = response.get_json()
         assert response.status_code == 200, body
         assert body["results"][0]["id"] == "cible" and len(body["results"]) == 3
         assert body["shortened"] and len(body["shortened"].split()) <= 64
-        assert body["query"] == long_index[1]
+        assert body["query"] == long_corpus[1]
     assert as_form.get_json() == as_json.get_json()
 
 
 def test_one_character_over_the_limit_is_refused_in_french(
-    long_client: FlaskClient, long_index: tuple[Path, str]
+    long_client: FlaskClient, long_corpus: tuple[Path, str]
 ) -> None:
-    over = long_index[1] + "z"
+    over = long_corpus[1] + "z"
     api = long_client.post("/api/search", data={"q": over})
     assert api.status_code == 400
     assert api.get_json()["error"].startswith(f"texte trop long ({LIMIT + 1} caractères")
@@ -112,9 +136,9 @@ def test_one_character_over_the_limit_is_refused_in_french(
 
 
 def test_a_query_of_3000_bytes_still_works_with_get(
-    long_client: FlaskClient, long_index: tuple[Path, str]
+    long_client: FlaskClient, long_corpus: tuple[Path, str]
 ) -> None:
-    q = long_index[1][:3000].rsplit(" ", 1)[0]
+    q = long_corpus[1][:3000].rsplit(" ", 1)[0]
     response = long_client.get("/api/search?" + urllib.parse.urlencode({"q": q}))
     assert len(urllib.parse.quote(q)) >= 3000 and response.status_code == 200
     assert response.get_json()["results"][0]["id"] == "cible"
@@ -127,9 +151,12 @@ def test_a_short_query_is_not_shortened(long_client: FlaskClient) -> None:
 
 
 @pytest.mark.process
-def test_a_real_server_takes_a_pasted_text_by_post(long_index: tuple[Path, str]) -> None:
-    index_dir, text = long_index
-    with serving(index_dir) as base:
+def test_a_real_server_takes_a_pasted_text_by_post(
+    long_corpus: tuple[Path, str], tmp_path: Path
+) -> None:
+    corpus, text = long_corpus
+    reindex([corpus], tmp_path / "index")
+    with serving(tmp_path / "index") as base:
         form = urllib.parse.urlencode({"q": text}).encode()
         with urllib.request.urlopen(f"{base}/api/search", data=form, timeout=30) as response:
             body = json.load(response)

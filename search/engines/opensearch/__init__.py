@@ -62,7 +62,6 @@ class OpenSearchEngine:
                 request,
                 self.options,
                 self._synonyms(),
-                self.settings["opensearch_title_boost"],
             )
 
     def document(self, doc_id: str) -> DocumentView:
@@ -78,7 +77,6 @@ class OpenSearchEngine:
                 q,
                 self.options,
                 self._synonyms(),
-                self.settings["opensearch_title_boost"],
             )
 
     def similar(self, doc_id: str, limit: int = 5) -> list[Similar]:

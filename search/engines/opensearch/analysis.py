@@ -15,9 +15,13 @@ file (``search.synonyms``). The chain, in OpenSearch's terms, follows ``search.a
   ``french`` as the whoosh engine, or ``light_french``), folding again;
 - at query time only, the synonyms as a ``synonym_graph`` after the stop list.
 
-``title`` and ``body`` are analysed so, with an ``exact`` sub-field folded but not stemmed
-(prefixes, exact forms); ``type`` and ``source`` are keywords with a ``folded`` sub-field that
-compares them as ``search.analysis.fold`` does (accents, case, punctuation aside).
+``title``, ``heading`` and ``body`` are analysed so, with an ``exact`` sub-field folded but not
+stemmed (prefixes, exact forms); ``heading`` is the title shown (the title, or the first words of
+an untitled body), ranked as a field of its own as the whoosh engine ranks it. Each is scored by
+BM25 with its own length normalisation, from the settings when the index is built: ``heading``
+with ``heading_b``, ``title`` and ``body`` with ``bm25_b``, all with ``bm25_k1``. ``type`` and
+``source`` are keywords with a ``folded`` sub-field that compares them as
+``search.analysis.fold`` does (accents, case, punctuation aside).
 """
 
 from __future__ import annotations
@@ -28,10 +32,11 @@ from typing import Any
 from search.analysis import STOP_WORDS
 from search.analysis.tokenizer import ELISIONS
 
-MAPPING_VERSION = 1  # change when a field or the analysis changes: reindex rebuilds in full
+MAPPING_VERSION = 2  # change when a field or the analysis changes: reindex rebuilds in full
 ANALYZER, SEARCH_ANALYZER, EXACT_ANALYZER = "fr", "fr_search", "fr_exact"
 NOT_WORD = r"[^\p{L}\p{N}]"
 _CHAR_FILTERS = ["fr_marks", "fr_chars", "fr_decimal", "fr_acronyms"]
+HEADING_SIMILARITY, BODY_SIMILARITY = "fr_heading", "fr_body"
 
 
 def synonym_lines(path: Path) -> list[str]:
@@ -115,7 +120,9 @@ def index_body(settings: dict[str, Any], built_at: str) -> dict[str, Any]:
             "number_of_replicas": settings["opensearch_replicas"],
             "refresh_interval": "-1",  # set back when the index is complete
             "max_result_window": settings["max_result_window"],
+            "max_rescore_window": settings["max_result_window"],
             "analysis": section,
+            "similarity": similarity(settings),
         },
         "mappings": {
             "dynamic": "strict",
@@ -130,13 +137,24 @@ def index_body(settings: dict[str, Any], built_at: str) -> dict[str, Any]:
     }
 
 
-def _text_field() -> dict[str, Any]:
+def similarity(settings: dict[str, Any]) -> dict[str, Any]:
+    """BM25 of the heading and of the other fields, as the whoosh engine scores them."""
+    k1 = settings["bm25_k1"]
+    return {
+        HEADING_SIMILARITY: {"type": "BM25", "k1": k1, "b": settings["heading_b"]},
+        BODY_SIMILARITY: {"type": "BM25", "k1": k1, "b": settings["bm25_b"]},
+    }
+
+
+def _text_field(similarity: str, offsets: bool = True) -> dict[str, Any]:
     return {
         "type": "text",
         "analyzer": ANALYZER,
         "search_analyzer": SEARCH_ANALYZER,
-        "index_options": "offsets",  # the highlighter finds the marks without re-analysing
-        "fields": {"exact": {"type": "text", "analyzer": EXACT_ANALYZER}},
+        "similarity": similarity,
+        # the highlighter finds the marks without re-analysing (the heading is not marked)
+        "index_options": "offsets" if offsets else "positions",
+        "fields": {"exact": {"type": "text", "analyzer": EXACT_ANALYZER, "similarity": similarity}},
     }
 
 
@@ -147,8 +165,9 @@ def _keyword_field() -> dict[str, Any]:
 def _properties() -> dict[str, Any]:
     return {
         "id": {"type": "keyword"},
-        "title": _text_field(),
-        "body": _text_field(),
+        "title": _text_field(BODY_SIMILARITY),
+        "heading": _text_field(HEADING_SIMILARITY, offsets=False),
+        "body": _text_field(BODY_SIMILARITY),
         "date": {"type": "date", "format": "yyyy-MM-dd"},
         "type": _keyword_field(),
         "source": _keyword_field(),

@@ -10,15 +10,17 @@ Promises, as the whoosh engine keeps them:
 - ``-mot`` excludes, ``OR``/``OU`` make alternatives, ``titre:`` searches the title only,
   ``mot*`` the words beginning with ``mot`` (at least ``MIN_PREFIX`` letters; at most
   ``max_expansions`` index words, the most frequent ones);
-- a word's score is its title score times ``opensearch_title_boost`` or its body score, the
-  better one (whoosh weighs title words at indexing, BM25F; a query-time boost of 3 on a whole
-  field's score was measured too strong: PIAF MRR@10 0.754 against 0.777 at 1.5); a synonym
-  added by ``search.synonyms`` weighs ``EXPANSION_BOOST`` of a word typed, a word found by
-  typo tolerance ``NEAR_WORD_BOOST``;
-- documents need not hold every word (a long question still finds answers), but for short
-  queries (``all_words_first_up_to``) documents holding every word come first, and consecutive
-  words typed found close together, and words in the exact form typed, add bonuses (PIAF, first
-  600 questions, MRR@10: 0.722 without them, 0.748 with the pairs, 0.754 with both).
+- a word's score is the sum of its BM25 in the title shown (``heading``, weighing
+  ``heading_weight``) and in the body, each field normalised by its own length (the index's
+  similarities, see ``analysis``), as the whoosh engine scores its two fields; a synonym added
+  by ``search.synonyms`` weighs ``EXPANSION_BOOST`` of a word typed, a word found by typo
+  tolerance ``NEAR_WORD_BOOST``;
+- documents need not hold every word (a long question still finds answers); for short queries
+  (``all_words_first_up_to``, off by default) documents holding every word come first;
+- what the ranking adds after this first stage (``ranking``) is compiled here too: for each
+  group the analysed terms whose idf say how much it counts in the coordination factor, and
+  bonus clauses for consecutive words typed found close together and for words in the exact
+  form typed.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from typing import Any
 
 from search.analysis import analyze, fold, terms_of
 from search.engines.opensearch.analysis import ANALYZER
+from search.engines.opensearch.frequencies import Key
 from search.errors import BadRequest
 from search.lexicon import MIN_PREFIX
 from search.models import SearchOptions
@@ -39,29 +42,40 @@ EXPANSION_BOOST = 0.4
 NEAR_WORD_BOOST = 0.5
 ALL_WORDS_BONUS = 1000.0  # larger than any BM25 score: documents with every word come first
 PAIR_SLOP = 3  # words between two consecutive words typed for the proximity bonus
-# a pair's bonus: this share of ``proximity_weight`` (MRR@10 at 1.0 / 0.5 / 0.3: SPF 0.851 /
-# 0.858 / 0.861, PIAF 0.788 / 0.789 / -)
-PAIR_SHARE = 0.5
-WORD_TYPE = "best_fields"  # a word's score: its title or its body score, the better one
+# a pair's bonus: this share of ``proximity_weight`` (MRR@10 PIAF / SPF / CDTN, the second
+# stage over the best 30 as now: 1.0 0.781 / 0.867 / 0.664, 0.5 0.786 / 0.875 / 0.666,
+# 0.3 0.786 / 0.881 / 0.667, 0.2 0.786 / 0.881 / 0.668; see docs/opensearch.md)
+PAIR_SHARE = 0.3
+WORD_TYPE = "most_fields"  # a word's score: its heading and its body scores summed
+# the exact-form bonus: the better of heading and body (summed: MRR@10 PIAF 0.786 -> 0.784,
+# SPF 0.875 -> 0.868, CDTN 0.666 -> 0.672)
+EXACT_TYPE = "best_fields"
+SUM = 1.0  # a phrase's ``tie_breaker``: its heading and body scores summed as well
 
 Query = dict[str, Any]
 
 
 @dataclass(frozen=True)
 class Compiled:
-    """The query scored, and the one that says what to mark (the same without bonuses)."""
+    """The query of the first stage, the one that says what to mark (the same without the
+    "all words first" bonus), and what the ranking's later steps need."""
 
     query: Query
     marked: Query
     words: tuple[str, ...]  # the plain words typed, for typo tolerance and did-you-mean
+    groups: tuple[Query, ...]  # one query per group of alternatives
+    # per group, the terms whose largest idf is its weight in the coordination factor (None:
+    # a phrase or a prefix, weighing 1 as in the whoosh engine)
+    weighed_by: tuple[tuple[Key, ...] | None, ...]
+    bonuses: tuple[Query, ...]  # clauses of the second stage (proximity, exact form)
 
 
 def compile_query(
-    q: str, parsed: ParsedQuery, options: SearchOptions, title_boost: float, fuzzy: bool = False
+    q: str, parsed: ParsedQuery, options: SearchOptions, fuzzy: bool = False
 ) -> Compiled:
     """The bool query of ``parsed`` (typed as ``q``): ``BadRequest`` when nothing in it can be
     searched."""
-    fields = {None: [f"title^{title_boost}", "body"], "title": ["title"]}
+    fields = {None: [f"heading^{options.heading_weight}", "body"], "title": ["title"]}
     units = _Units(fields, options, fuzzy)
     groups = [g for group in parsed.groups if (g := units.group(group))]
     if not groups:
@@ -71,14 +85,19 @@ def compile_query(
     marked: Query = {"bool": {"should": groups, "minimum_should_match": 1}}
     if excluded:
         marked["bool"]["must_not"] = excluded
-    bonuses = _bonuses(groups, units.typed, options, fields[None])
     query = marked
-    if bonuses:  # they add to the score of a document the groups match, never match alone
-        wanted = {"bool": {"should": groups, "minimum_should_match": 1}}
-        query = {"bool": {"must": [wanted], "should": bonuses}}
-        if excluded:
-            query["bool"]["must_not"] = excluded
-    return Compiled(query, marked, tuple(units.typed))
+    if 1 < len(groups) <= options.all_words_first_up_to:
+        every = {"bool": {"filter": groups}}
+        tier = {"constant_score": {"filter": every, "boost": ALL_WORDS_BONUS}}
+        query = {"bool": {**marked["bool"], "should": [*groups, tier]}}
+    return Compiled(
+        query,
+        marked,
+        tuple(units.typed),
+        tuple(groups),
+        tuple(units.weighed_by),
+        tuple(_bonuses(units.typed, options, fields[None])),
+    )
 
 
 class _Units:
@@ -87,30 +106,44 @@ class _Units:
     def __init__(self, fields: dict[str | None, list[str]], options: SearchOptions, fuzzy: bool):
         self.fields, self.options, self.fuzzy = fields, options, fuzzy
         self.typed: list[str] = []
-        self.expansions = 0
+        self.weighed_by: list[tuple[Key, ...] | None] = []
+        self._keys: list[Key] | None = []
 
     def group(self, group: tuple[Clause, ...]) -> Query | None:
+        self._keys = []
         units = [unit for clause in group for unit in self.of(clause)]
         if not units:
             return None
+        self.weighed_by.append(tuple(self._keys) if self._keys else None)
         return units[0] if len(units) == 1 else {"bool": {"should": units}}
+
+    def _weighed_by(self, clause: Clause, word: str | None) -> None:
+        """Note the term ``word`` adds to its group's weight (none: the group weighs 1)."""
+        terms = terms_of(word) if word and " " not in word else []
+        if self._keys is not None and len(terms) == 1:
+            self._keys.append((clause.field, terms[0]))
+        else:
+            self._keys = None
 
     def of(self, clause: Clause) -> list[Query]:
         fields = self.fields[clause.field]
         boost = EXPANSION_BOOST if clause.expansion else 1.0
         if clause.prefix:
+            self._weighed_by(clause, None)
             return [self._prefix(clause, fields)]
         if clause.phrase:
             words = terms_of(clause.text)
+            self._weighed_by(clause, None)
             return [_match(clause.text, fields, "phrase", boost)] if words else []
         units = []
         for word in _words(clause.text):
             if not clause.expansion and " " not in word:
                 self.typed.append(word)
+            self._weighed_by(clause, word)
             kind = "phrase" if " " in word else WORD_TYPE
             unit = _match(word, fields, kind, boost)
             if self.fuzzy and kind == WORD_TYPE and not clause.expansion:
-                fuzzy = _match(word, fields, "best_fields", NEAR_WORD_BOOST, fuzziness="AUTO")
+                fuzzy = _match(word, fields, WORD_TYPE, NEAR_WORD_BOOST, fuzziness="AUTO")
                 unit = {"bool": {"should": [unit, fuzzy]}}
             units.append(unit)
         return units
@@ -157,6 +190,8 @@ def _match(
     text: str, fields: list[str], kind: str, boost: float, fuzziness: str | None = None
 ) -> Query:
     body: Query = {"query": text, "fields": fields, "type": kind, "analyzer": ANALYZER}
+    if kind == "phrase":
+        body["tie_breaker"] = SUM
     if boost != 1.0:
         body["boost"] = boost
     if fuzziness:
@@ -164,16 +199,11 @@ def _match(
     return {"multi_match": body}
 
 
-def _bonuses(
-    groups: list[Query], typed: list[str], options: SearchOptions, fields: list[str]
-) -> list[Query]:
-    """Should clauses that only reorder: every word present (short queries), each pair of
-    consecutive words typed found close together (``proximity_weight``), the words in the
-    exact form typed, unstemmed (``exact_weight``)."""
+def _bonuses(typed: list[str], options: SearchOptions, fields: list[str]) -> list[Query]:
+    """Clauses that only reorder the first stage's best documents: each pair of consecutive
+    words typed found close together (``proximity_weight``), the words in the exact form
+    typed, unstemmed (``exact_weight``)."""
     bonuses: list[Query] = []
-    if 1 < len(groups) <= options.all_words_first_up_to:
-        every = {"bool": {"filter": groups}}
-        bonuses.append({"constant_score": {"filter": every, "boost": ALL_WORDS_BONUS}})
     if options.proximity_weight > 0:
         for left, right in pairwise(typed):
             weight = options.proximity_weight * PAIR_SHARE
@@ -182,6 +212,6 @@ def _bonuses(
             bonuses.append(near)
     if typed and options.exact_weight > 0:
         exact = [f"{name}.exact^{boost}" for name, boost in map(_field_boost, fields)]
-        body = {"query": " ".join(typed), "fields": exact, "type": "best_fields"}
+        body = {"query": " ".join(typed), "fields": exact, "type": EXACT_TYPE}
         bonuses.append({"multi_match": {**body, "boost": options.exact_weight}})
     return bonuses

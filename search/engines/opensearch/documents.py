@@ -62,11 +62,10 @@ def marked_paragraphs(
     q: str,
     options: SearchOptions,
     thesaurus: Thesaurus,
-    title_boost: float,
 ) -> list[str]:
     """The body as HTML paragraphs: escaped, with what ``q`` finds marked."""
     body = doc.body
-    compiled = _compiled(q, options, thesaurus, title_boost)
+    compiled = _compiled(q, options, thesaurus)
     if compiled is not None:
         search = {
             "query": {"ids": {"values": [doc.id]}},
@@ -86,13 +85,11 @@ def marked_paragraphs(
     return [" ".join(part.split()) for part in _PARAGRAPH_BREAK.split(html) if part.strip()]
 
 
-def _compiled(
-    q: str, options: SearchOptions, thesaurus: Thesaurus, title_boost: float
-) -> Compiled | None:
+def _compiled(q: str, options: SearchOptions, thesaurus: Thesaurus) -> Compiled | None:
     if not q.strip():
         return None
     try:
-        return compile_query(q, thesaurus.expand(parse(q[:MAX_MARKED_QUERY])), options, title_boost)
+        return compile_query(q, thesaurus.expand(parse(q[:MAX_MARKED_QUERY])), options)
     except BadRequest:
         return None
 

@@ -34,6 +34,7 @@ from opensearchpy import OpenSearch, helpers
 from opensearchpy import exceptions as os_errors
 
 from search.corpus import Document, corpus_files
+from search.corpus.model import first_words
 from search.engines.opensearch.analysis import MAPPING_VERSION, index_body
 from search.engines.opensearch.client import unavailable_as_error
 from search.errors import CorpusError, IndexBusy, IndexWriteError
@@ -217,6 +218,7 @@ def _source(doc: Document, change_set: ChangeSet) -> dict[str, Any]:
     return {
         "id": doc.id,
         "title": doc.title or "",
+        "heading": doc.title or first_words(doc.body),
         "body": doc.body,
         "date": doc.date,
         "url": doc.url,

@@ -3,6 +3,9 @@ filters, the facets and the timeline (aggregations), the sort, the page window a
 
 - the query is compiled from our parsed query (``compiling``), synonyms added by our thesaurus
   read from the served index's own settings, so the synonyms served belong to the served index;
+- a text longer than ``max_query_chars`` or with more than ``max_terms`` words is searched by
+  its most informative words (``search.shortening``, document frequencies from the cluster,
+  ``frequencies``), and the page says so (``shortened``), as in the whoosh engine;
 - type and source filters are applied after the aggregations (``post_filter``), each facet
   counted under the other filters only: a kind with values chosen keeps its other values listed;
 - when the words typed find fewer than ``typo_below`` documents, the search runs again with
@@ -11,6 +14,8 @@ filters, the facets and the timeline (aggregations), the sort, the page window a
 - snippets and the marked title come from OpenSearch's highlighter, marked with private
   characters and then escaped by ``search.highlight.escape``: the text is escaped exactly as
   the whoosh engine escapes it, and only our ``<mark>`` tags are HTML;
+- by relevance, the first stage's scores are rescored (``ranking``): the coordination factor,
+  then the proximity and exact-form bonuses;
 - scores use the corpus-wide term statistics (``dfs_query_then_fetch``), not each shard's;
 - a search some shard could not answer (a node lost while it ran) is run again once.
 """
@@ -24,10 +29,12 @@ from typing import Any
 from opensearchpy import OpenSearch
 from opensearchpy import exceptions as os_errors
 
-from search.analysis import fold
+from search.analysis import fold, terms_of
 from search.engines.opensearch import spelling
 from search.engines.opensearch.compiling import Compiled, compile_query
+from search.engines.opensearch.frequencies import Key, frequencies
 from search.engines.opensearch.marks import POST, PRE, marked
+from search.engines.opensearch.ranking import rescores
 from search.errors import UnknownValue
 from search.filters import Filters
 from search.highlight import ELLIPSIS
@@ -42,8 +49,9 @@ from search.models import (
     from_stored,
 )
 from search.refusals import check_query
+from search.shortening import Shortened, is_long, shorten
 from search.synonyms import Thesaurus
-from search.syntax import parse
+from search.syntax import ParsedQuery, parse
 from search.timeline import bars
 
 MAX_VALUES = 20
@@ -59,7 +67,6 @@ def search(
     request: SearchRequest,
     options: SearchOptions,
     thesaurus: Thesaurus,
-    title_boost: float,
 ) -> Page:
     """The asked page of ``request`` (without words: every document allowed, by date)."""
     check_request(request, options)
@@ -67,17 +74,34 @@ def search(
     if not request.q.strip():
         return _page(client, alias, request, options, None, browse=True)
     typed = parse(request.q)
+    shortened = None
+    if is_long(request.q, typed, options.max_query_chars, options.max_terms):
+        shortened = _shortened(client, alias, typed, options)
+        typed = shortened.query
     check_query(typed, options.max_terms)
     parsed = thesaurus.expand(typed)
-    compiled = compile_query(request.q, parsed, options, title_boost)
+    compiled = compile_query(request.q, parsed, options)
     page = _page(client, alias, request, options, compiled)
-    if page.total >= options.typo_below or not compiled.words:
-        return page
-    fuzzy = compile_query(request.q, parsed, options, title_boost, fuzzy=True)
-    again = _page(client, alias, request, options, fuzzy)
-    if again.total > page.total:
-        page = replace(again, corrected=True)
-    return replace(page, suggestion=spelling.did_you_mean(client, alias, request.q, compiled.words))
+    if page.total < options.typo_below and compiled.words:
+        fuzzy = compile_query(request.q, parsed, options, fuzzy=True)
+        again = _page(client, alias, request, options, fuzzy)
+        if again.total > page.total:
+            page = replace(again, corrected=True)
+        written = shortened.text if shortened else request.q
+        suggestion = spelling.did_you_mean(client, alias, written, compiled.words)
+        page = replace(page, suggestion=suggestion)
+    return replace(page, shortened=shortened.text if shortened else None)
+
+
+def _shortened(
+    client: OpenSearch, alias: str, typed: ParsedQuery, options: SearchOptions
+) -> Shortened:
+    """A long text's most informative words (``search.shortening``), by the document
+    frequencies of all its words, asked in one request."""
+    clauses = [*typed.clauses(), *typed.excluded]
+    terms: set[Key] = {(None, term) for clause in clauses for term in terms_of(clause.text)}
+    found = frequencies(client, alias, terms)
+    return shorten(typed, options.max_terms, found.documents, found.of)
 
 
 def _page(
@@ -89,9 +113,17 @@ def _page(
     browse: bool = False,
 ) -> Page:
     body = _body(request, options, compiled)
-    answer = run(client, alias, body, options)
     by_score = request.sort == "relevance" and not browse
-    hits = [_hit(hit, by_score, options) for hit in answer["hits"]["hits"]]
+    if by_score and compiled is not None:
+        end = request.page * request.per_page
+        if steps := rescores(client, alias, compiled, options, end):
+            body["rescore"] = steps
+            del body["sort"]  # OpenSearch sorts rescored hits by score alone
+    answer = run(client, alias, body, options)
+    found = answer["hits"]["hits"]
+    if "rescore" in body:
+        found = newest_first_among_equals(found)
+    hits = [_hit(hit, by_score, options) for hit in found]
     sort = request.sort if not browse else ("date_asc" if request.sort == "date_asc" else "date")
     return Page(
         query=request.q if not browse else "",
@@ -148,6 +180,13 @@ def _body(
         body["post_filter"] = {"bool": {"filter": [*types, *sources]}}
     body["highlight"] = _highlight(compiled, options)
     return body
+
+
+def newest_first_among_equals(hits: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """``hits`` (by score) with equal scores the most recent first, as a sort by score then
+    date does (within the page: rescored hits are sorted by score alone)."""
+    by_date = sorted(hits, key=lambda hit: hit["_source"].get("date") or "", reverse=True)
+    return sorted(by_date, key=lambda hit: -float(hit["_score"] or 0.0))
 
 
 def _date_filter(filters: Filters) -> list[dict[str, Any]]:
@@ -213,7 +252,8 @@ def _highlight(compiled: Compiled | None, options: SearchOptions) -> dict[str, A
                 "number_of_fragments": options.snippet_fragments if compiled else 1,
                 "no_match_size": options.snippet_chars,
             },
-            "title": {"number_of_fragments": 0},
+            # the words are searched in the title shown (``heading``): marked in the title
+            "title": {"number_of_fragments": 0, "require_field_match": False},
         },
     }
     if compiled is not None:

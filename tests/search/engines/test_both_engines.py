@@ -106,6 +106,18 @@ def test_bad_queries_are_refused_alike(api: FlaskClient, q: str, words: str) -> 
     assert status == 400 and words in body["error"]
 
 
+def test_a_text_over_the_term_cap_is_searched_by_its_most_informative_words(
+    engine: Engine,
+) -> None:
+    syllables = ("ka", "zo", "tru", "vel", "dor", "bis", "ren", "gon")
+    invented = [a + b for a in syllables for b in "ptrlmnsgvf"]  # 80 words the corpus lacks
+    q = " ".join([*invented[:30], "Mircea Geoană", *invented[30:]])
+    page = engine.search(SearchRequest(q, per_page=50))
+    words = (page.shortened or "").split()
+    assert len(words) == 64 and "Geoană" in words and "Mircea" in words
+    assert {"geoana1", "geoana2", "geoana3"} <= {hit.id for hit in page.hits}
+
+
 def test_typos_and_synonyms(engine: Engine) -> None:
     found = ids(engine, "Geoanna")
     assert found[0] == "faute"

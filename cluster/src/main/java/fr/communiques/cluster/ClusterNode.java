@@ -11,6 +11,7 @@ import org.opensearch.common.logging.LogConfigurator;
 import org.opensearch.common.settings.Settings;
 import org.opensearch.node.InternalSettingsPreparer;
 import org.opensearch.node.Node;
+import org.opensearch.painless.PainlessPlugin;
 import org.opensearch.plugins.Plugin;
 import org.opensearch.transport.Netty4Plugin;
 
@@ -18,9 +19,10 @@ import org.opensearch.transport.Netty4Plugin;
  * One OpenSearch node in this JVM, for the project's test cluster and `make cluster`.
  *
  * <p>The node is the server's own {@link Node} given its plugins from the classpath (HTTP and
- * transport over Netty, and the common analysis chain: elision, stemmers, synonyms, ASCII
- * folding). It binds to 127.0.0.1 only, keeps its data and logs under the given home folder, and
- * runs until the JVM is asked to stop (SIGTERM or Ctrl-C), when it closes cleanly.
+ * transport over Netty, the common analysis chain: elision, stemmers, synonyms, ASCII folding,
+ * and Painless, the scripting language every OpenSearch distribution ships, which the ranking's
+ * coordination factor uses). It binds to 127.0.0.1 only, keeps its data and logs under the given
+ * home folder, and runs until the JVM is asked to stop (SIGTERM or Ctrl-C), when it closes cleanly.
  *
  * <p>Usage: {@code ClusterNode NAME HTTP_PORT TRANSPORT_PORT HOME SEED_HOSTS INITIAL_MANAGERS},
  * the last two comma-separated (host:port and node names).
@@ -29,7 +31,7 @@ public final class ClusterNode extends Node {
 
     static final String CLUSTER_NAME = "communiques-test";
     static final List<Class<? extends Plugin>> PLUGINS =
-            List.of(Netty4Plugin.class, CommonAnalysisPlugin.class);
+            List.of(Netty4Plugin.class, CommonAnalysisPlugin.class, PainlessPlugin.class);
 
     private ClusterNode(Settings settings) {
         super(InternalSettingsPreparer.prepareEnvironment(settings, java.util.Map.of(), null, () -> null),
