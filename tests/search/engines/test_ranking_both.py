@@ -35,6 +35,9 @@ DOCS = [
     # both words of the query once in a long body, or one of them over and over
     {"id": "both", "title": "Note", "body": f"Le cépage. {FILLER * 4} La grêle."},
     {"id": "repeat", "title": "Note", "body": "La grêle. " * 4},
+    # a compound written with its hyphen, or its words apart
+    {"id": "hyphen", "title": "Note", "body": f"Le porte-parole répond. {FILLER}"},
+    {"id": "apart", "title": "Note", "body": f"Le porte parole répond. {FILLER}"},
 ]  # fmt: skip
 
 
@@ -82,3 +85,7 @@ def test_holding_more_of_the_query_outranks_repeating_one_word(
 ) -> None:
     assert ids(engine, "cépage grêle")[0] == "both"
     assert ids_with(settings, "cépage grêle", coordination=0.0)[0] == "repeat"
+
+
+def test_a_compound_typed_also_finds_its_words_written_apart(engine: Engine) -> None:
+    assert set(ids(engine, "porte-parole")) == {"hyphen", "apart"}

@@ -148,15 +148,20 @@ def _expansion_units(
 
 
 def _word_units(field: str, terms: list[Term]) -> list[wq.Query]:
+    """A unit per word; a compound (its whole term, then its parts) is one unit: the whole, or
+    its parts side by side (``porte-parole`` also finds *porte parole* written apart)."""
     units: list[wq.Query] = []
     index = 0
     while index < len(terms):
         term = terms[index]
         index += 1
-        if term.whole:  # the compound's term; its parts follow and are skipped
+        if term.whole:
+            parts = []
             while index < len(terms) and terms[index].start < term.end:
+                parts.append(terms[index])
                 index += 1
-            units.append(wq.Term(field, term.text))
+            whole = wq.Term(field, term.text)
+            units.append(wq.Or([whole, _positional(field, parts)]) if len(parts) > 1 else whole)
         else:
             units.append(wq.Term(field, term.text))
     return units

@@ -316,7 +316,9 @@ def two_fields(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Serve
         yield index, searcher
 
 
-@pytest.mark.parametrize("q", [*QUERIES[:3], "secruité Geoanna", *QUERIES[7:]])
+# not QUERIES[7]: a compound's words side by side are a phrase, which the plain index (no
+# positions) cannot score (its whole term is scored as two fields like any word)
+@pytest.mark.parametrize("q", [*QUERIES[:3], "secruité Geoanna", *QUERIES[8:]])
 @pytest.mark.parametrize("heading_weight", [1.0, 2.5])
 def test_fields_scores_are_whooshs_bm25f_over_heading_and_body(
     two_fields: tuple[ServedIndex, Searcher], q: str, heading_weight: float

@@ -6,8 +6,8 @@ The scores are Whoosh's own: the same BM25 formula with the scorer's idf, averag
 and K1, and the same sums (a document's score is the sum of the scores of the groups it
 matches, a group's the sum of its words' scores, a word's multiplied by its boost), so the
 order is the one ``searcher.search(Or(groups))`` would give. Words are scored from their
-posting arrays; a group that is not made of words only (a phrase) is scored through Whoosh's
-matcher for that group. Exclusions and filters remove documents afterwards.
+posting arrays; what a group holds besides words (a phrase, a compound's words side by side)
+is scored through Whoosh's matchers. Exclusions and filters remove documents afterwards.
 
 Work stops between two words, or within a phrase's walk, once the deadline has passed; what
 was scored is kept. Until some allowed document is found the deadline's grace is used (a
@@ -30,6 +30,8 @@ from search.engines.whoosh.reading.matching import CompiledQuery
 from search.engines.whoosh.reading.ranking.fielded import Fields, word_scores
 from search.engines.whoosh.reading.timed import Satisfied, walk
 from search.engines.whoosh.schema import SEARCH_FIELD
+
+Words = list[tuple[wq.Term, float]]  # words of a group and their boosts
 
 
 @dataclass(frozen=True)
@@ -86,8 +88,8 @@ def accumulate(
 
 
 def _weight(searcher: Searcher, query: wq.Query) -> float:
-    """How much a group says: the largest idf of its words (1 for anything else)."""
-    words = _words(query, 1.0)
+    """How much a group says: the largest idf of its words (1 for a group without words)."""
+    words, _ = _parts(query, 1.0)
     if not words:
         return 1.0
     return max(searcher.idf(term.fieldname, term.text) for term, _ in words)
@@ -103,12 +105,13 @@ def _group(
     """A group's score for every document, and whether each document matches it."""
     scores = np.zeros(postings.size)
     hits = np.zeros(postings.size, bool)
-    words = _words(query, 1.0)
-    if words is None:
-        docs, matched_scores = _by_matcher(searcher, query, deadline)
-        scores[docs] = matched_scores
+    words, others = _parts(query, 1.0)
+    for other, boost in others:  # phrases (a compound's words side by side) and the like
+        if deadline.stop_now:
+            break
+        docs, matched_scores = _by_matcher(searcher, other, deadline)
+        scores[docs] += boost * matched_scores
         hits[docs] = True
-        return scores, hits
     for term, boost in words:
         if deadline.stop_now:
             break
@@ -134,13 +137,13 @@ def _group(
     return scores, hits
 
 
-def _words(query: wq.Query, boost: float) -> list[tuple[wq.Term, float]] | None:
+def _words(query: wq.Query, boost: float) -> Words | None:
     """The words of a group made of words (``Term`` or ``Or`` of them) with their boosts;
     ``None`` for anything else."""
     if isinstance(query, wq.Term):
         return [(query, boost * query.boost)]
     if type(query) is wq.Or and query.scale is None and not query.minmatch:
-        found: list[tuple[wq.Term, float]] = []
+        found: Words = []
         for sub in query.subqueries:
             words = _words(sub, boost * query.boost)
             if words is None:
@@ -150,6 +153,22 @@ def _words(query: wq.Query, boost: float) -> list[tuple[wq.Term, float]] | None:
     if query is wq.NullQuery:
         return []
     return None
+
+
+def _parts(query: wq.Query, boost: float) -> tuple[Words, list[tuple[wq.Query, float]]]:
+    """A group's words with their boosts (scored from their postings), and what is not made
+    of words with the boost it is under (scored through Whoosh's matchers)."""
+    words = _words(query, boost)
+    if words is not None:
+        return words, []
+    if type(query) is wq.Or and query.scale is None and not query.minmatch:
+        found: tuple[Words, list[tuple[wq.Query, float]]] = ([], [])
+        for sub in query.subqueries:
+            sub_words, sub_others = _parts(sub, boost * query.boost)
+            found[0].extend(sub_words)
+            found[1].extend(sub_others)
+        return found
+    return [], [(query, boost)]
 
 
 def _by_matcher(
