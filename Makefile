@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed-stamp
 # default), so that what a user indexed there is never replaced by the demo corpus.
 RUN_INDEX := run-index
 
-.PHONY: install install-app system-deps lucene-deps index run test test-fast lint cluster bench-quality bench-perf bench-load
+.PHONY: install install-app system-deps lucene-deps index run test test-fast lint cluster bench-quality bench-perf bench-perf-opensearch bench-load
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 # The application alone (what `make run` needs)...
@@ -78,6 +78,13 @@ bench-quality: install lucene-deps
 bench-perf: install
 	@command -v wrk >/dev/null 2>&1 || $(SUDO) apt-get install -y -q wrk
 	$(BIN)/python bench/perf.py --queries 300 --http-seconds 10 --json bench/results/perf.json
+
+# The same with the opensearch engine beside whoosh: three nodes started by the script (Java 17
+# and Maven; 1 GB of heap each), or the cluster of COMMUNIQUES_OPENSEARCH_URL.
+bench-perf-opensearch: install
+	@command -v wrk >/dev/null 2>&1 || $(SUDO) apt-get install -y -q wrk
+	$(BIN)/python bench/perf.py --scale --engine whoosh,opensearch --queries 300 --http-seconds 10 \
+	  --heap 1g --json bench/results/perf-opensearch.json
 
 bench-load: install
 	$(BIN)/python bench/load.py --json bench/results/load.json

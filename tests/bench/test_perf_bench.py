@@ -87,3 +87,22 @@ def test_both_engines_in_one_run_on_the_cluster(
     assert opensearch == f"{corpus['engines']['opensearch']['build']['build_s']} s"
     left = request(f"{url}/_cat/indices/bench-perf-*?format=json")
     assert left == []  # the bench deletes what it built
+
+
+def test_a_table_written_before_engines_were_named_is_printed_again(tmp_path: Path) -> None:
+    """``--table`` of a JSON file from before ``--engine``: the figures of the whoosh engine at
+    the top level of each corpus."""
+    search = {q: {"p50": 2.0, "p95": 4.0, "p99": 8.0} for q in ("keywords", "questions")}
+    old = {"corpus": "C", "documents": 3, "fts5_build_s": 1.0, "fts5": search,
+           "build": {"build_s": 5.0, "docs_per_s": 1, "peak_mb": 9}, "search": search,
+           "http": {"skipped": "wrk is not installed"}}  # fmt: skip
+    (tmp_path / "old.json").write_text(json.dumps({"results": [old]}))
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "perf.py"), "--table", str(tmp_path / "old.json")],
+        capture_output=True, text=True, timeout=60, check=True,
+    )  # fmt: skip
+    assert "| C (3 docs) | full build | 5.0 s | 1.0 s | 5.0× |" in done.stdout
+    assert "| C (3 docs) | keywords: p95, page of 10 with snippets | 4.0 ms | 4.0 ms | 1.0× |" in (
+        done.stdout
+    )
+    assert "| C (3 docs) | index size (OpenSearch: primaries) | — | — | — |" in done.stdout
