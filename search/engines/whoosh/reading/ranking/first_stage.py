@@ -137,37 +137,22 @@ def _group(
     return scores, hits
 
 
-def _words(query: wq.Query, boost: float) -> Words | None:
-    """The words of a group made of words (``Term`` or ``Or`` of them) with their boosts;
-    ``None`` for anything else."""
-    if isinstance(query, wq.Term):
-        return [(query, boost * query.boost)]
-    if type(query) is wq.Or and query.scale is None and not query.minmatch:
-        found: Words = []
-        for sub in query.subqueries:
-            words = _words(sub, boost * query.boost)
-            if words is None:
-                return None
-            found += words
-        return found
-    if query is wq.NullQuery:
-        return []
-    return None
-
-
 def _parts(query: wq.Query, boost: float) -> tuple[Words, list[tuple[wq.Query, float]]]:
-    """A group's words with their boosts (scored from their postings), and what is not made
-    of words with the boost it is under (scored through Whoosh's matchers)."""
-    words = _words(query, boost)
-    if words is not None:
-        return words, []
+    """A group's words (``Term`` or ``Or`` of them) with their boosts, scored from their
+    postings; and what is not made of words with the boost it is under (a phrase, a compound's
+    words side by side), scored through Whoosh's matchers."""
+    if isinstance(query, wq.Term):
+        return [(query, boost * query.boost)], []
+    if query is wq.NullQuery:
+        return [], []
     if type(query) is wq.Or and query.scale is None and not query.minmatch:
-        found: tuple[Words, list[tuple[wq.Query, float]]] = ([], [])
+        words: Words = []
+        others: list[tuple[wq.Query, float]] = []
         for sub in query.subqueries:
             sub_words, sub_others = _parts(sub, boost * query.boost)
-            found[0].extend(sub_words)
-            found[1].extend(sub_others)
-        return found
+            words.extend(sub_words)
+            others.extend(sub_others)
+        return words, others
     return [], [(query, boost)]
 
 
