@@ -18,7 +18,7 @@ from __future__ import annotations
 from opensearchpy import OpenSearch
 
 from search.engines.opensearch.compiling import Compiled, Query
-from search.engines.opensearch.frequencies import frequencies
+from search.engines.opensearch.frequencies import Frequencies, frequencies
 from search.models import SearchOptions
 
 COORDINATION_WINDOW = 1000
@@ -26,12 +26,19 @@ POWER = "Math.pow(_score, params.power)"
 
 
 def rescores(
-    client: OpenSearch, alias: str, compiled: Compiled, options: SearchOptions, end: int
+    client: OpenSearch,
+    alias: str,
+    compiled: Compiled,
+    options: SearchOptions,
+    end: int,
+    known: Frequencies | None = None,
 ) -> list[Query]:
-    """The rescore steps of a search by relevance whose page ends at hit ``end``."""
+    """The rescore steps of a search by relevance whose page ends at hit ``end``; ``known``:
+    document frequencies already asked for this search (a long text's), used when they hold
+    every word weighed."""
     steps = []
     if options.coordination > 0 and len(compiled.groups) > 1:
-        shares = _shares(client, alias, compiled, options.coordination_by_idf)
+        shares = _shares(client, alias, compiled, options.coordination_by_idf, known)
         factor = _coordination(compiled.groups, shares, options.coordination)
         window = max(end, COORDINATION_WINDOW)
         steps.append(_rescore(factor, window, "multiply"))
@@ -41,12 +48,17 @@ def rescores(
     return steps
 
 
-def _shares(client: OpenSearch, alias: str, compiled: Compiled, by_idf: bool) -> list[float]:
+def _shares(
+    client: OpenSearch, alias: str, compiled: Compiled, by_idf: bool, known: Frequencies | None
+) -> list[float]:
     """Each group's share of the query: its weight over the sum of the groups' weights."""
     if not by_idf:
         return [1 / len(compiled.groups)] * len(compiled.groups)
     keys = {key for keys in compiled.weighed_by if keys for key in keys}
-    found = frequencies(client, alias, keys) if keys else None
+    found = None
+    if keys:
+        held = known is not None and keys <= known.found.keys()
+        found = known if held else frequencies(client, alias, keys)
     weights = [
         max(found.idf(key) for key in keys) if keys and found else 1.0
         for keys in compiled.weighed_by

@@ -32,7 +32,7 @@ from opensearchpy import exceptions as os_errors
 from search.analysis import fold, terms_of
 from search.engines.opensearch import spelling
 from search.engines.opensearch.compiling import Compiled, compile_query
-from search.engines.opensearch.frequencies import Key, frequencies
+from search.engines.opensearch.frequencies import Frequencies, Key, frequencies
 from search.engines.opensearch.marks import POST, PRE, marked
 from search.engines.opensearch.ranking import rescores
 from search.errors import UnknownValue
@@ -74,17 +74,17 @@ def search(
     if not request.q.strip():
         return _page(client, alias, request, options, None, browse=True)
     typed = parse(request.q)
-    shortened = None
+    shortened, known = None, None
     if is_long(request.q, typed, options.max_query_chars, options.max_terms):
-        shortened = _shortened(client, alias, typed, options)
+        shortened, known = _shortened(client, alias, typed, options)
         typed = shortened.query
     check_query(typed, options.max_terms)
     parsed = thesaurus.expand(typed)
     compiled = compile_query(request.q, parsed, options)
-    page = _page(client, alias, request, options, compiled)
+    page = _page(client, alias, request, options, compiled, known)
     if page.total < options.typo_below and compiled.words:
         fuzzy = compile_query(request.q, parsed, options, fuzzy=True)
-        again = _page(client, alias, request, options, fuzzy)
+        again = _page(client, alias, request, options, fuzzy, known)
         if again.total > page.total:
             page = replace(again, corrected=True)
         written = shortened.text if shortened else request.q
@@ -95,13 +95,14 @@ def search(
 
 def _shortened(
     client: OpenSearch, alias: str, typed: ParsedQuery, options: SearchOptions
-) -> Shortened:
+) -> tuple[Shortened, Frequencies]:
     """A long text's most informative words (``search.shortening``), by the document
-    frequencies of all its words, asked in one request."""
+    frequencies of all its words, asked in one request (returned too: the coordination factor
+    weighs the words kept by the same counts)."""
     clauses = [*typed.clauses(), *typed.excluded]
     terms: set[Key] = {(None, term) for clause in clauses for term in terms_of(clause.text)}
     found = frequencies(client, alias, terms)
-    return shorten(typed, options.max_terms, found.documents, found.of)
+    return shorten(typed, options.max_terms, found.documents, found.of), found
 
 
 def _page(
@@ -110,13 +111,14 @@ def _page(
     request: SearchRequest,
     options: SearchOptions,
     compiled: Compiled | None,
+    known: Frequencies | None = None,
     browse: bool = False,
 ) -> Page:
     body = _body(request, options, compiled)
     by_score = request.sort == "relevance" and not browse
     if by_score and compiled is not None:
         end = request.page * request.per_page
-        if steps := rescores(client, alias, compiled, options, end):
+        if steps := rescores(client, alias, compiled, options, end, known):
             body["rescore"] = steps
             del body["sort"]  # OpenSearch sorts rescored hits by score alone
     answer = run(client, alias, body, options)
