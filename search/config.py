@@ -76,7 +76,13 @@ SETTINGS: tuple[Setting, ...] = (
         "Seconds more given to a search that has found nothing yet when the time limit comes.",
         float,
     ),
-    Setting("typo_below", 5, "Fewer results than this turn typo tolerance on.", int),
+    Setting(
+        "typo_below",
+        5,
+        "Fewer results than this turn typo tolerance on for rare words too "
+        "(a word no document holds always gets it).",
+        int,
+    ),
     Setting("title_weight", 3.0, "Weight of a title word against a body word (at reindex).", float),
     Setting(
         "index_workers",

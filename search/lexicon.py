@@ -4,9 +4,10 @@
 Rules:
 - ``mot*`` needs a prefix of ``MIN_PREFIX`` letters; it covers at most ``max_expansions``
   words (the most frequent), and a prefix covering more than ``MAX_SCANNED`` words is refused;
-- typo tolerance looks at words of 5 letters or more that the corpus lacks or barely has
-  (counting the documents of every form the word stands for, ``ministre`` and ``ministres``):
-  one edit for 5 to 8 letters, two from 9 (a swap of two letters counts as one edit);
+- typo tolerance looks at words of 5 letters or more that the corpus lacks, or barely has when
+  a search finds few documents (counting the documents of every form the word stands for,
+  ``ministre`` and ``ministres``): one edit for 5 to 8 letters, two from 9 (a swap of two
+  letters counts as one edit);
 - a suggestion replaces such a word by a neighbour found in several times more documents,
   or in any document at all for a word the corpus lacks (a name mentioned once is what people
   misspell); for a word the corpus has, only when the query finds few documents.
@@ -52,12 +53,17 @@ def max_edits(folded: str) -> int:
 
 
 def near_words(
-    vocabulary: Vocabulary, parsed: ParsedQuery, stem_documents: StemDocuments = _no_stems
+    vocabulary: Vocabulary,
+    parsed: ParsedQuery,
+    stem_documents: StemDocuments = _no_stems,
+    rare_too: bool = True,
 ) -> dict[Clause, list[str]]:
-    """For each typed word the corpus lacks or barely has, its close and more frequent words."""
+    """For each typed word the corpus lacks (or, with ``rare_too``, barely has), its close and
+    more frequent words."""
     found: dict[Clause, list[str]] = {}
+    most = RARE if rare_too else 0
     for clause, word in _plain_words(parsed):
-        neighbours = _better_neighbours(vocabulary, word, stem_documents)
+        neighbours = _better_neighbours(vocabulary, word, stem_documents, most)
         if neighbours:
             found[clause] = [candidate.folded for candidate in neighbours]
     return found
@@ -99,13 +105,14 @@ def _plain_words(parsed: ParsedQuery) -> list[tuple[Clause, str]]:
 
 
 def _better_neighbours(
-    vocabulary: Vocabulary, word: str, stem_documents: StemDocuments
+    vocabulary: Vocabulary, word: str, stem_documents: StemDocuments, most: int = RARE
 ) -> Sequence[Candidate]:
+    """Close words found in more documents, for a word in at most ``most`` documents."""
     folded = fold(word)
     edits = max_edits(folded)
     known = vocabulary.get(folded)
     count = max(known.documents if known else 0, stem_documents(word))
-    if not edits or count > RARE:
+    if not edits or count > most:
         return []
     near = vocabulary.near(folded, edits, NEAR_LIMIT * 4)
     return [c for c in near if c.documents >= max(1, 3 * count)][:NEAR_LIMIT]

@@ -422,7 +422,8 @@ def _page() -> dict[str, Any]:
             "suggestion": _text("The query with doubtful words corrected, or null.", True),
             "corrected": {
                 "type": "boolean",
-                "description": "Close words were added because the words typed found little.",
+                "description": "Close words were added: for a word no document holds, or "
+                "for rare words when the words typed found little.",
             },
             "partial": {
                 "type": "boolean",

@@ -25,6 +25,7 @@ Promises, as the whoosh engine keeps them:
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from itertools import pairwise
 from typing import Any
@@ -71,16 +72,16 @@ class Compiled:
 
 
 def compile_query(
-    q: str, parsed: ParsedQuery, options: SearchOptions, fuzzy: bool = False
+    q: str, parsed: ParsedQuery, options: SearchOptions, fuzzy: Collection[str] = ()
 ) -> Compiled:
-    """The bool query of ``parsed`` (typed as ``q``): ``BadRequest`` when nothing in it can be
-    searched."""
+    """The bool query of ``parsed`` (typed as ``q``), the words typed in ``fuzzy`` with typo
+    tolerance: ``BadRequest`` when nothing in it can be searched."""
     fields = {None: [f"heading^{options.heading_weight}", "body"], "title": ["title"]}
     units = _Units(fields, options, fuzzy)
     groups = [g for group in parsed.groups if (g := units.group(group))]
     if not groups:
         raise BadRequest(nothing_to_search(q))
-    exclusions = _Units(fields, options, fuzzy=False)  # no typo tolerance, no bonus
+    exclusions = _Units(fields, options, fuzzy=())  # no typo tolerance, no bonus
     excluded = [unit for clause in parsed.excluded for unit in exclusions.of(clause)]
     marked: Query = {"bool": {"should": groups, "minimum_should_match": 1}}
     if excluded:
@@ -103,7 +104,9 @@ def compile_query(
 class _Units:
     """The queries of clauses, and the words typed seen on the way."""
 
-    def __init__(self, fields: dict[str | None, list[str]], options: SearchOptions, fuzzy: bool):
+    def __init__(
+        self, fields: dict[str | None, list[str]], options: SearchOptions, fuzzy: Collection[str]
+    ):
         self.fields, self.options, self.fuzzy = fields, options, fuzzy
         self.typed: list[str] = []
         self.weighed_by: list[tuple[Key, ...] | None] = []
@@ -142,7 +145,7 @@ class _Units:
             self._weighed_by(clause, word)
             kind = "phrase" if " " in word else WORD_TYPE
             unit = _match(word, fields, kind, boost)
-            if self.fuzzy and kind == WORD_TYPE and not clause.expansion:
+            if word in self.fuzzy and kind == WORD_TYPE and not clause.expansion:
                 fuzzy = _match(word, fields, WORD_TYPE, NEAR_WORD_BOOST, fuzziness="AUTO")
                 unit = {"bool": {"should": [unit, fuzzy]}}
             units.append(unit)

@@ -8,9 +8,11 @@ filters, the facets and the timeline (aggregations), the sort, the page window a
   ``frequencies``), and the page says so (``shortened``), as in the whoosh engine;
 - type and source filters are applied after the aggregations (``post_filter``), each facet
   counted under the other filters only: a kind with values chosen keeps its other values listed;
-- when the words typed find fewer than ``typo_below`` documents, the search runs again with
-  typo tolerance (fuzzy alternatives weighing less than the words typed), and the page says
-  what the user may have meant (``spelling``);
+- a word typed that no document holds is searched with its close words too (fuzzy
+  alternatives weighing less than the words typed) when the corpus has some, whatever the
+  number of results; when the words typed find fewer than ``typo_below`` documents, the search
+  runs again with typo tolerance on every word; the page says what the user may have meant
+  (``spelling``);
 - snippets and the marked title come from OpenSearch's highlighter, marked with private
   characters and then escaped by ``search.highlight.escape``: the text is escaped exactly as
   the whoosh engine escapes it, and only our ``<mark>`` tags are HTML;
@@ -38,6 +40,7 @@ from search.engines.opensearch.ranking import rescores
 from search.errors import UnknownValue
 from search.filters import Filters
 from search.highlight import ELLIPSIS
+from search.lexicon import max_edits
 from search.models import (
     Bar,
     FacetValue,
@@ -81,16 +84,49 @@ def search(
     check_query(typed, options.max_terms)
     parsed = thesaurus.expand(typed)
     compiled = compile_query(request.q, parsed, options)
-    page = _page(client, alias, request, options, compiled, known)
+    written = shortened.text if shortened else request.q
+    known = _counted(client, alias, compiled, known)
+    lacking = _lacking(compiled, known)
+    suggestion = spelling.did_you_mean(client, alias, written, lacking) if lacking else None
+    if suggestion:  # a word no document holds has close words: search them too
+        compiled = compile_query(request.q, parsed, options, fuzzy=lacking)
+    page = replace(
+        _page(client, alias, request, options, compiled, known), corrected=bool(suggestion)
+    )
     if page.total < options.typo_below and compiled.words:
-        fuzzy = compile_query(request.q, parsed, options, fuzzy=True)
+        fuzzy = compile_query(request.q, parsed, options, fuzzy=compiled.words)
         again = _page(client, alias, request, options, fuzzy, known)
         if again.total > page.total:
             page = replace(again, corrected=True)
-        written = shortened.text if shortened else request.q
         suggestion = spelling.did_you_mean(client, alias, written, compiled.words)
-        page = replace(page, suggestion=suggestion)
-    return replace(page, shortened=shortened.text if shortened else None)
+    return replace(page, suggestion=suggestion, shortened=shortened.text if shortened else None)
+
+
+def _counted(
+    client: OpenSearch, alias: str, compiled: Compiled, known: Frequencies | None
+) -> Frequencies:
+    """The document frequencies of the words typed and of those the coordination factor
+    weighs, in one request (``known``, a long text's, when they hold them all): a word no
+    document holds gets typo tolerance, and the ranking reuses the counts."""
+    keys: set[Key] = {(None, term) for word in compiled.words for term in terms_of(word)}
+    keys |= {key for weighed in compiled.weighed_by if weighed for key in weighed}
+    if known is not None and keys <= known.found.keys():
+        return known
+    if not keys:  # phrases and prefixes only
+        return known or Frequencies(0, {})
+    found = frequencies(client, alias, keys)
+    return found if known is None else Frequencies(found.documents, {**known.found, **found.found})
+
+
+def _lacking(compiled: Compiled, known: Frequencies) -> tuple[str, ...]:
+    """The words typed that no document holds, long enough to have close words."""
+    return tuple(
+        word
+        for word in compiled.words
+        if max_edits(fold(word))
+        and all(known.of(term) == 0 for term in terms_of(word))
+        and terms_of(word)
+    )
 
 
 def _shortened(

@@ -118,6 +118,17 @@ def test_a_text_over_the_term_cap_is_searched_by_its_most_informative_words(
     assert {"geoana1", "geoana2", "geoana3"} <= {hit.id for hit in page.hits}
 
 
+def test_a_misspelt_word_is_corrected_beside_words_that_find_plenty(engine: Engine) -> None:
+    # Mircea and Sahel find 5 documents (typo_below): the misspelt word still counts
+    page = engine.search(SearchRequest("secruité Mircea Sahel", per_page=50))
+    assert {"secu1", "secu2", "secu3"} <= {hit.id for hit in page.hits}
+    assert page.corrected and page.suggestion == "sécurité Mircea Sahel"
+    # a word that one document holds is left as typed when the results are many
+    page = engine.search(SearchRequest("Geoanna Mircea Sahel", per_page=50))
+    assert not page.corrected and page.suggestion is None
+    assert "faute" in {hit.id for hit in page.hits}
+
+
 def test_typos_and_synonyms(engine: Engine) -> None:
     found = ids(engine, "Geoanna")
     assert found[0] == "faute"

@@ -10,8 +10,10 @@ missing. Strict tiers ("every word first", for queries of up to ``all_words_firs
 words) are off by default: the coordination factor ranks better on real users' queries
 (``docs/ranking.md``). Equal scores go to the most recent document.
 
-When the words typed find fewer than ``typo_below`` documents, words the corpus lacks are
-completed by their close neighbours (typo tolerance), which weigh less than exact matches.
+A word typed that no document holds is completed by its close neighbours (typo tolerance,
+weighing less than exact matches), whatever the number of results: the other words alone would
+decide otherwise. When the words typed find fewer than ``typo_below`` documents, words that few
+documents hold are completed too.
 Everything returned is plain data.
 """
 
@@ -88,9 +90,9 @@ def search(
     fields = _fields(index, options)
     found = accumulate(searcher, index.postings, compiled, allowed, deadline, fields)
     corrected = False
-    few = found.total < options.typo_below and not deadline.expired
+    few = found.total < options.typo_below
     stems = _stem_documents(searcher)
-    if few and (near := near_words(vocabulary, typed, stems)):
+    if not deadline.expired and (near := near_words(vocabulary, typed, stems, rare_too=few)):
         compiled = compile_query(parsed, prefixes, near)
         found = accumulate(searcher, index.postings, compiled, allowed, deadline, fields)
         corrected = True
@@ -115,7 +117,7 @@ def search(
             vocabulary,
             shortened.text if shortened else request.q,
             typed,
-            found.total < options.typo_below or corrected,
+            few,
             stems,
         ),
         corrected=corrected,
