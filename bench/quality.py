@@ -178,7 +178,8 @@ def lead_line(result: dict[str, Any]) -> str | None:
     best = max(ran, key=ran.__getitem__)
     gap = result["MRR@10"] - ran[best]
     verdict = f"leads by {gap:.3f}" if gap >= 0 else f"trails by {-gap:.3f}"
-    return f"  {result['dataset']}: ours {verdict} on MRR@10 against the best baseline, {best}"
+    ours = f"ours ({result['engine']})"
+    return f"  {result['dataset']}: {ours} {verdict} on MRR@10 against the best baseline, {best}"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -210,15 +211,19 @@ def main(argv: list[str] | None = None) -> int:
         if not (folder / "qrels.tsv").is_file():
             print(f"{folder}: skipped, no dataset there (../shared/data is not available)")
             continue
+        measured = []
         for engine_name in engines:
             with tempfile.TemporaryDirectory(prefix="quality-") as scratch:
-                results.append(evaluate(folder, Path(scratch), engine_name))
-            print(line(results[-1]), flush=True)
+                measured.append(evaluate(folder, Path(scratch), engine_name))
+            print(line(measured[-1]), flush=True)
+        results.extend(measured)
         if names:
-            results[-1]["baselines"] = evaluate_baselines(folder, names)
-            lead = lead_line(results[-1])
-            if lead:
-                print(lead, flush=True)
+            baselines = evaluate_baselines(folder, names)
+            for result in measured:  # a line per engine, each against the same baselines
+                result["baselines"] = baselines
+                lead = lead_line(result)
+                if lead:
+                    print(lead, flush=True)
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(results, indent=2), "utf-8")

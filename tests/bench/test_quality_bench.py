@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from tests.support.cluster import Cluster
 from tests.support.paths import ROOT
 
 sys.path.insert(0, str(ROOT / "bench"))
@@ -59,7 +61,8 @@ def test_the_benchmark_runs_end_to_end_with_its_baselines(tmp_path: Path) -> Non
     for line in (whoosh_fr, ours_plain):
         assert "MRR@10=0.500 nDCG@10=0.500 R@10=0.500 R@100=0.500 |" in line
     assert whoosh_fr.startswith("  whoosh-fr ") and ours_plain.startswith("  ours-plain ")
-    assert lead.endswith(": ours trails by 0.500 on MRR@10 against the best baseline, fts5")
+    trails = "trails by 0.500 on MRR@10 against the best baseline, fts5"
+    assert lead.endswith(f": ours (whoosh) {trails}")
     assert absent.endswith("skipped, no dataset there (../shared/data is not available)")
     try:
         baselines.lucene_classpath()
@@ -79,3 +82,24 @@ def test_baselines_can_be_left_out(tmp_path: Path) -> None:
         check=True,
     )
     assert len(result.stdout.splitlines()) == 1 and "refused=1" in result.stdout
+
+
+@pytest.mark.cluster
+def test_each_engine_gets_its_line_against_the_baselines(
+    tmp_path: Path, opensearch_cluster: Cluster
+) -> None:
+    _write_dataset(tmp_path)
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "quality.py"), str(tmp_path),
+         "--engine", "whoosh,opensearch", "--baselines", "fts5,ours-plain"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+        env={**os.environ, "COMMUNIQUES_OPENSEARCH_URL": opensearch_cluster.url},
+    )  # fmt: skip
+    lines = result.stdout.splitlines()
+    assert [line.split()[1] for line in lines[:2]] == ["whoosh", "opensearch"]
+    trails = "trails by 0.500 on MRR@10 against the best baseline, fts5"
+    leads = [f"  {tmp_path.name}: ours ({name}) {trails}" for name in ("whoosh", "opensearch")]
+    assert lines[-2:] == leads
