@@ -25,7 +25,7 @@ Promises, as the whoosh engine keeps them:
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 from typing import Any
@@ -72,16 +72,21 @@ class Compiled:
 
 
 def compile_query(
-    q: str, parsed: ParsedQuery, options: SearchOptions, fuzzy: Collection[str] = ()
+    q: str,
+    parsed: ParsedQuery,
+    options: SearchOptions,
+    fuzzy: Collection[str] = (),
+    near: Mapping[str, Sequence[str]] | None = None,
 ) -> Compiled:
-    """The bool query of ``parsed`` (typed as ``q``), the words typed in ``fuzzy`` with typo
-    tolerance: ``BadRequest`` when nothing in it can be searched."""
+    """The bool query of ``parsed`` (typed as ``q``): the words typed in ``fuzzy`` with typo
+    tolerance, those in ``near`` with these close words as alternatives (both weighing
+    ``NEAR_WORD_BOOST``); ``BadRequest`` when nothing in it can be searched."""
     fields = {None: [f"heading^{options.heading_weight}", "body"], "title": ["title"]}
-    units = _Units(fields, options, fuzzy)
+    units = _Units(fields, options, fuzzy, near or {})
     groups = [g for group in parsed.groups if (g := units.group(group))]
     if not groups:
         raise BadRequest(nothing_to_search(q))
-    exclusions = _Units(fields, options, fuzzy=())  # no typo tolerance, no bonus
+    exclusions = _Units(fields, options, (), {})  # no typo tolerance, no bonus
     excluded = [unit for clause in parsed.excluded for unit in exclusions.of(clause)]
     marked: Query = {"bool": {"should": groups, "minimum_should_match": 1}}
     if excluded:
@@ -105,9 +110,13 @@ class _Units:
     """The queries of clauses, and the words typed seen on the way."""
 
     def __init__(
-        self, fields: dict[str | None, list[str]], options: SearchOptions, fuzzy: Collection[str]
+        self,
+        fields: dict[str | None, list[str]],
+        options: SearchOptions,
+        fuzzy: Collection[str],
+        near: Mapping[str, Sequence[str]],
     ):
-        self.fields, self.options, self.fuzzy = fields, options, fuzzy
+        self.fields, self.options, self.fuzzy, self.near = fields, options, fuzzy, near
         self.typed: list[str] = []
         self.weighed_by: list[tuple[Key, ...] | None] = []
         self._keys: list[Key] | None = []
@@ -145,9 +154,14 @@ class _Units:
             self._weighed_by(clause, word)
             kind = "phrase" if " " in word else WORD_TYPE
             unit = _match(word, fields, kind, boost)
-            if word in self.fuzzy and kind == WORD_TYPE and not clause.expansion:
-                fuzzy = _match(word, fields, WORD_TYPE, NEAR_WORD_BOOST, fuzziness="AUTO")
-                unit = {"bool": {"should": [unit, fuzzy]}}
+            if kind == WORD_TYPE and not clause.expansion:
+                close = [
+                    _match(w, fields, WORD_TYPE, NEAR_WORD_BOOST) for w in self.near.get(word, ())
+                ]
+                if word in self.fuzzy:
+                    close.append(_match(word, fields, WORD_TYPE, NEAR_WORD_BOOST, fuzziness="AUTO"))
+                if close:
+                    unit = {"bool": {"should": [unit, *close]}}
             units.append(unit)
         return units
 

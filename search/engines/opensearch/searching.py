@@ -8,11 +8,11 @@ filters, the facets and the timeline (aggregations), the sort, the page window a
   ``frequencies``), and the page says so (``shortened``), as in the whoosh engine;
 - type and source filters are applied after the aggregations (``post_filter``), each facet
   counted under the other filters only: a kind with values chosen keeps its other values listed;
-- a word typed that no document holds is searched with its close words too (fuzzy
-  alternatives weighing less than the words typed) when the corpus has some, whatever the
+- a word typed that no document holds is searched with its close words too (up to
+  ``NEAR_LIMIT``, found by the term suggester, weighing less than the words typed) whatever the
   number of results; when the words typed find fewer than ``typo_below`` documents, the search
-  runs again with typo tolerance on every word; the page says what the user may have meant
-  (``spelling``);
+  runs again with typo tolerance on every word (fuzzy); the page says what the user may have
+  meant (``spelling``);
 - snippets and the marked title come from OpenSearch's highlighter, marked with private
   characters and then escaped by ``search.highlight.escape``: the text is escaped exactly as
   the whoosh engine escapes it, and only our ``<mark>`` tags are HTML;
@@ -40,7 +40,7 @@ from search.engines.opensearch.ranking import rescores
 from search.errors import UnknownValue
 from search.filters import Filters
 from search.highlight import ELLIPSIS
-from search.lexicon import max_edits
+from search.lexicon import NEAR_LIMIT, max_edits
 from search.models import (
     Bar,
     FacetValue,
@@ -87,12 +87,11 @@ def search(
     written = shortened.text if shortened else request.q
     known = _counted(client, alias, compiled, known)
     lacking = _lacking(compiled, known)
-    suggestion = spelling.did_you_mean(client, alias, written, lacking) if lacking else None
-    if suggestion:  # a word no document holds has close words: search them too
-        compiled = compile_query(request.q, parsed, options, fuzzy=lacking)
-    page = replace(
-        _page(client, alias, request, options, compiled, known), corrected=bool(suggestion)
-    )
+    near = spelling.neighbours(client, alias, lacking, NEAR_LIMIT) if lacking else {}
+    suggestion = spelling.did_you_mean(client, alias, written, lacking, near) if near else None
+    if near:  # words no document holds have close words: search them too
+        compiled = compile_query(request.q, parsed, options, near=near)
+    page = replace(_page(client, alias, request, options, compiled, known), corrected=bool(near))
     if page.total < options.typo_below and compiled.words:
         fuzzy = compile_query(request.q, parsed, options, fuzzy=compiled.words)
         again = _page(client, alias, request, options, fuzzy, known)
