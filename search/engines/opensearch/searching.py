@@ -123,8 +123,8 @@ def _lacking(compiled: Compiled, known: Frequencies) -> tuple[str, ...]:
         word
         for word in compiled.words
         if max_edits(fold(word))
-        and all(known.of(term) == 0 for term in terms_of(word))
-        and terms_of(word)
+        and (terms := terms_of(word))
+        and not any(known.of(term) for term in terms)
     )
 
 
