@@ -97,7 +97,9 @@ def search(
         again = _page(client, alias, request, options, fuzzy, known)
         if again.total > page.total:
             page = replace(again, corrected=True)
-        suggestion = spelling.did_you_mean(client, alias, written, compiled.words)
+        others = [word for word in compiled.words if word not in lacking]  # not asked yet
+        near = {**spelling.neighbours(client, alias, others), **near}
+        suggestion = spelling.did_you_mean(client, alias, written, compiled.words, near)
     return replace(page, suggestion=suggestion, shortened=shortened.text if shortened else None)
 
 
